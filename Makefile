@@ -1,0 +1,24 @@
+# The two commands of the README. Both do their own set-up.
+PYTHON ?= python3
+HARNESS := $(PYTHON) tests/harness.py
+
+.PHONY: test demo demo-reset check-odoo install
+
+## make test: throwaway PostgreSQL cluster, fresh database, addon installed, pytest.
+test: check-odoo install
+	@$(HARNESS) test $(PYTEST_ARGS)
+
+## make demo: serve the demo database ccr_demo on http://localhost:8069 (admin / admin).
+demo: check-odoo install
+	@$(HARNESS) demo
+
+## make demo-reset: drop ccr_demo and build it again, then serve it.
+demo-reset: check-odoo install
+	@$(HARNESS) demo --reset
+
+check-odoo:
+	@$(PYTHON) -c "import odoo.release as r; assert r.version_info[:2] == (19, 0)" >/dev/null 2>&1 || \
+		{ echo "Odoo 19.0 is not importable by '$(PYTHON)': install it first, see README.md, section Prerequisites." >&2; exit 1; }
+
+install:
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'

@@ -1,0 +1,42 @@
+{
+    'name': "Customer Complaints & Returns",
+    'version': '19.0.1.0.0',
+    'category': 'Services/Complaints & Returns',
+    'sequence': 160,
+    'summary': "Complaint cases linked to sale orders, deliveries and invoices",
+    'description': """
+Customer complaints and returns
+===============================
+Complaint cases for customer service: intake from every channel, classification,
+routing to the right team, deadlines on the company's working calendar, a guarded
+process from new to closed, and links to the customer's own sale orders,
+deliveries, invoices, products and lots.
+""",
+    'author': "customer_complaint_return contributors",
+    'license': 'LGPL-3',
+    'depends': ['sale_stock', 'account', 'mail', 'resource'],
+    'data': [
+        'security/customer_complaint_return_security.xml',
+        'security/ir.model.access.csv',
+        'data/ir_sequence_data.xml',
+        'data/customer_complaint_data.xml',
+        'report/customer_complaint_reports.xml',
+        'report/customer_complaint_templates.xml',
+        'wizard/customer_complaint_reason_views.xml',
+        'views/customer_complaint_views.xml',
+        'views/customer_complaint_category_views.xml',
+        'views/customer_complaint_cause_views.xml',
+        'views/customer_complaint_team_views.xml',
+        'views/customer_complaint_deadline_views.xml',
+        'views/sale_order_views.xml',
+        'views/res_partner_views.xml',
+        'views/stock_picking_views.xml',
+        'views/account_move_views.xml',
+        'views/customer_complaint_menus.xml',
+    ],
+    'demo': [
+        'demo/customer_complaint_demo.xml',
+    ],
+    'application': True,
+    'installable': True,
+}

@@ -1,0 +1,550 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+from pytz import utc
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command, Domain
+from odoo.tools import email_normalize, is_html_empty, single_email_re
+from odoo.tools.date_utils import localized
+
+from odoo.addons.customer_complaint_return.const import (
+    CHANNELS,
+    COMPLAINT_STATES,
+    DEMANDS,
+    OPEN_STATES,
+    PROCESSED_STATES,
+    SEVERITIES,
+)
+
+SEQUENCE_CODE = 'customer.complaint'
+# Days of the calendar read at once to plan deadlines; longer deadlines fall back to plan_hours().
+PLANNING_WINDOW_DAYS = 45
+
+
+class CustomerComplaint(models.Model):
+    _name = 'customer.complaint'
+    _description = "Customer Complaint"
+    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _order = 'date_received desc, id desc'
+    _check_company_auto = True
+    _primary_email = 'email'
+    _mail_thread_customer = True
+
+    # ------------------------------------------------------------------
+    # Intake
+    # ------------------------------------------------------------------
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, index='trigram',
+        default=lambda self: self.env._("New"))
+    subject = fields.Char(tracking=True, help="What the complaint is about, in a few words.")
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        'res.company', required=True, index=True, default=lambda self: self.env.company)
+    state = fields.Selection(
+        COMPLAINT_STATES, string="Status", required=True, default='new', copy=False,
+        index=True, tracking=True, group_expand=True)
+    channel = fields.Selection(CHANNELS, required=True, default='phone', tracking=True)
+    date_received = fields.Datetime(
+        string="Received On", required=True, default=fields.Datetime.now, tracking=True)
+    partner_id = fields.Many2one(
+        'res.partner', string="Customer", required=True, index=True, tracking=True, check_company=True)
+    commercial_partner_id = fields.Many2one(
+        related='partner_id.commercial_partner_id', string="Customer Company", store=True, index=True,
+        precompute=True)
+    contact_name = fields.Char(compute='_compute_contact', store=True, readonly=False, precompute=True)
+    phone = fields.Char(compute='_compute_contact', store=True, readonly=False, precompute=True)
+    email = fields.Char(
+        string="E-mail", compute='_compute_contact', store=True, readonly=False, precompute=True)
+
+    # Documents of the customer the complaint is about
+    sale_order_id = fields.Many2one(
+        'sale.order', string="Sale Order", index='btree_not_null', tracking=True, check_company=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id), ('state', '=', 'sale')]")
+    picking_ids = fields.Many2many(
+        'stock.picking', 'customer_complaint_stock_picking_rel', 'complaint_id', 'picking_id',
+        string="Deliveries", check_company=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id), ('picking_type_code', '=', 'outgoing')]")
+    invoice_ids = fields.Many2many(
+        'account.move', 'customer_complaint_account_move_rel', 'complaint_id', 'move_id',
+        string="Invoices", check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id),"
+               " ('move_type', 'in', ('out_invoice', 'out_refund')), ('state', '=', 'posted')]")
+    product_ids = fields.Many2many(
+        'product.product', 'customer_complaint_product_rel', 'complaint_id', 'product_id',
+        string="Products", check_company=True)
+    lot_ids = fields.Many2many(
+        'stock.lot', 'customer_complaint_stock_lot_rel', 'complaint_id', 'lot_id',
+        string="Lots/Serial Numbers", check_company=True, domain="[('product_id', 'in', product_ids)]")
+    description = fields.Html(help="What happened, in the customer's words.")
+    attachment_ids = fields.Many2many(
+        'ir.attachment', 'customer_complaint_ir_attachment_rel', 'complaint_id', 'attachment_id',
+        string="Evidence", help="Photos, documents and other evidence supplied with the complaint.")
+    picking_count = fields.Integer(compute='_compute_document_counts')
+    invoice_count = fields.Integer(compute='_compute_document_counts')
+
+    # ------------------------------------------------------------------
+    # Classification and routing
+    # ------------------------------------------------------------------
+    category_id = fields.Many2one(
+        'customer.complaint.category', string="Category", tracking=True, index=True, check_company=True)
+    demand = fields.Selection(DEMANDS, string="Customer's Demand", tracking=True)
+    severity = fields.Selection(
+        SEVERITIES, required=True, compute='_compute_severity', store=True, readonly=False,
+        precompute=True, tracking=True, index=True)
+    team_id = fields.Many2one(
+        'customer.complaint.team', string="Team", compute='_compute_team_id', store=True,
+        readonly=False, precompute=True, tracking=True, index=True, check_company=True)
+    user_id = fields.Many2one(
+        'res.users', string="Responsible", compute='_compute_user_id', store=True, readonly=False,
+        precompute=True, tracking=True, index=True, check_company=True, domain=[('share', '=', False)])
+    date_assigned = fields.Datetime(
+        string="Assigned On", compute='_compute_date_assigned', store=True, precompute=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Handling
+    # ------------------------------------------------------------------
+    root_cause_id = fields.Many2one(
+        'customer.complaint.cause', string="Root Cause", tracking=True, check_company=True)
+    root_cause = fields.Text(string="Root Cause Details")
+    responsible_department = fields.Char(tracking=True)
+    investigation_notes = fields.Html()
+    solution = fields.Html(string="Solution Offered", help="The solution proposed to the customer.")
+    resolution = fields.Html(help="How the case was finally settled. Required to resolve the case.")
+    cancel_reason = fields.Text(readonly=True, copy=False)
+    reopen_count = fields.Integer(readonly=True, copy=False)
+
+    date_started = fields.Datetime(string="Started On", readonly=True, copy=False)
+    date_first_response = fields.Datetime(string="First Response On", readonly=True, copy=False)
+    date_resolved = fields.Datetime(string="Resolved On", readonly=True, copy=False)
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    date_response_deadline = fields.Datetime(
+        string="First Response Deadline", compute='_compute_deadlines', store=True, precompute=True,
+        index=True, copy=False)
+    date_resolution_deadline = fields.Datetime(
+        string="Resolution Deadline", compute='_compute_deadlines', store=True, precompute=True,
+        index=True, copy=False, tracking=True)
+    is_response_overdue = fields.Boolean(
+        string="First Response Overdue", compute='_compute_is_overdue', search='_search_is_response_overdue')
+    is_overdue = fields.Boolean(
+        string="Overdue", compute='_compute_is_overdue', search='_search_is_overdue')
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends('name', 'subject')
+    def _compute_display_name(self):
+        for complaint in self:
+            complaint.display_name = (
+                f"{complaint.name} - {complaint.subject}" if complaint.subject else complaint.name)
+
+    @api.depends('partner_id')
+    def _compute_contact(self):
+        for complaint in self:
+            partner = complaint.partner_id
+            complaint.contact_name = partner.name
+            complaint.phone = partner.phone
+            complaint.email = partner.email
+
+    @api.depends('picking_ids', 'invoice_ids')
+    def _compute_document_counts(self):
+        for complaint in self:
+            complaint.picking_count = len(complaint.picking_ids)
+            complaint.invoice_count = len(complaint.invoice_ids)
+
+    @api.depends('category_id')
+    def _compute_severity(self):
+        for complaint in self:
+            if complaint.category_id.default_severity:
+                complaint.severity = complaint.category_id.default_severity
+            elif not complaint.severity:
+                complaint.severity = 'normal'
+
+    @api.depends('severity', 'category_id', 'company_id')
+    def _compute_team_id(self):
+        teams = self.env['customer.complaint.team'].search([('company_id', 'in', self.company_id.ids)])
+        for complaint in self:
+            if complaint.state not in OPEN_STATES and complaint.team_id:
+                continue  # a handled case keeps the team that handled it
+            company_teams = teams.filtered(lambda team: team.company_id == complaint.company_id)
+            complaint.team_id = company_teams._select_for(complaint.severity, complaint.category_id)
+
+    @api.depends('team_id')
+    def _compute_user_id(self):
+        to_assign = self.filtered(lambda c: c.team_id and c.user_id not in c.team_id._origin.member_ids | c.team_id._origin.leader_id)
+        for team, complaints in to_assign.grouped('team_id').items():
+            for complaint, user in zip(complaints, team._origin._pick_assignees(len(complaints))):
+                complaint.user_id = user
+        for complaint in self - to_assign:
+            complaint.user_id = complaint.user_id
+
+    @api.depends('user_id')
+    def _compute_date_assigned(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            complaint.date_assigned = now if complaint.user_id else False
+
+    @api.depends('date_received', 'severity', 'category_id', 'company_id')
+    def _compute_deadlines(self):
+        lines = self.env['customer.complaint.deadline'].search([('company_id', 'in', self.company_id.ids)])
+        for calendar, complaints in self.grouped(lambda c: c.company_id.resource_calendar_id).items():
+            requests = []
+            for complaint in complaints:
+                line = lines._find(complaint.company_id, complaint.severity, complaint.category_id)
+                requests += [(complaint.date_received, line.response_hours),
+                             (complaint.date_received, line.resolution_hours)]
+            deadlines = iter(self._plan_working_hours(calendar, requests))
+            for complaint in complaints:
+                complaint.date_response_deadline = next(deadlines)
+                complaint.date_resolution_deadline = next(deadlines)
+
+    @api.model
+    def _plan_working_hours(self, calendar, requests):
+        """For each (start, hours) of ``requests``, the moment ``hours`` working hours of
+        ``calendar`` after ``start`` (naive UTC datetimes; False when there is nothing to plan).
+
+        The calendar's work intervals (leaves deducted) are read once for the whole batch.
+        """
+        planned = [False] * len(requests)
+        todo = [(index, start, hours) for index, (start, hours) in enumerate(requests) if start and hours > 0]
+        if not todo:
+            return planned
+        if not calendar:
+            for index, start, hours in todo:
+                planned[index] = start + timedelta(hours=hours)
+            return planned
+        window_start = localized(min(start for _index, start, _hours in todo))
+        window_end = localized(max(start for _index, start, _hours in todo)) + timedelta(days=PLANNING_WINDOW_DAYS)
+        intervals = [(begin, stop) for begin, stop, _meta in calendar._work_intervals_batch(window_start, window_end)[False]]
+        for index, start, hours in todo:
+            planned[index] = self._consume_working_hours(intervals, localized(start), hours) \
+                or calendar.plan_hours(hours, start, compute_leaves=True)  # beyond the window
+            if planned[index] and planned[index].tzinfo:
+                planned[index] = planned[index].astimezone(utc).replace(tzinfo=None)
+        return planned
+
+    @api.model
+    def _consume_working_hours(self, intervals, start, hours):
+        """Walk the sorted work ``intervals`` from ``start`` until ``hours`` are used up."""
+        for begin, stop in intervals:
+            if stop <= start:
+                continue
+            begin = max(begin, start)
+            available = (stop - begin).total_seconds() / 3600
+            if hours <= available:
+                return begin + timedelta(hours=hours)
+            hours -= available
+        return None
+
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            is_open = complaint.state in OPEN_STATES
+            complaint.is_response_overdue = bool(
+                is_open and not complaint.date_first_response
+                and complaint.date_response_deadline and complaint.date_response_deadline < now)
+            complaint.is_overdue = bool(is_open and (
+                complaint.is_response_overdue
+                or (complaint.date_resolution_deadline and complaint.date_resolution_deadline < now)))
+
+    def _response_overdue_domain(self):
+        return (Domain('state', 'in', OPEN_STATES) & Domain('date_first_response', '=', False)
+                & Domain('date_response_deadline', '<', fields.Datetime.now()))
+
+    def _overdue_domain(self):
+        resolution_late = (Domain('state', 'in', OPEN_STATES)
+                           & Domain('date_resolution_deadline', '<', fields.Datetime.now()))
+        return self._response_overdue_domain() | resolution_late
+
+    def _search_is_response_overdue(self, operator, value):
+        return self._search_boolean(operator, value, self._response_overdue_domain())
+
+    def _search_is_overdue(self, operator, value):
+        return self._search_boolean(operator, value, self._overdue_domain())
+
+    @api.model
+    def _search_boolean(self, operator, value, domain):
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        wanted = (operator == 'in') == (True in value)
+        return domain if wanted else ~domain
+
+    # ------------------------------------------------------------------
+    # Constraints and onchanges
+    # ------------------------------------------------------------------
+    @api.constrains('email')
+    def _check_email(self):
+        for complaint in self.filtered('email'):
+            # email_normalize alone accepts "a@@b" (it keeps "@b"): check the address it extracts.
+            if not single_email_re.match(email_normalize(complaint.email, strict=True) or ''):
+                raise ValidationError(self.env._(
+                    "%(email)s is not a valid e-mail address.", email=complaint.email))
+
+    @api.constrains('partner_id', 'sale_order_id', 'picking_ids', 'invoice_ids')
+    def _check_documents_customer(self):
+        for complaint in self:
+            customer = complaint.partner_id.commercial_partner_id
+            order = complaint.sale_order_id
+            if order and order.partner_id.commercial_partner_id != customer:
+                raise ValidationError(self.env._(
+                    "Sale order %(order)s belongs to another customer than %(customer)s.",
+                    order=order.name, customer=customer.display_name))
+            wrong_pickings = complaint.picking_ids.filtered(
+                lambda p: p.picking_type_code != 'outgoing' or customer not in (
+                    p.partner_id.commercial_partner_id | p.sale_id.partner_id.commercial_partner_id))
+            if wrong_pickings:
+                raise ValidationError(self.env._(
+                    "Only deliveries to %(customer)s can be linked: %(pickings)s.",
+                    customer=customer.display_name, pickings=", ".join(wrong_pickings.mapped('name'))))
+            wrong_moves = complaint.invoice_ids.filtered(
+                lambda m: m.move_type not in ('out_invoice', 'out_refund') or m.commercial_partner_id != customer)
+            if wrong_moves:
+                raise ValidationError(self.env._(
+                    "Only customer invoices and credit notes of %(customer)s can be linked: %(moves)s.",
+                    customer=customer.display_name, moves=", ".join(wrong_moves.mapped('display_name'))))
+
+    @api.constrains('product_ids', 'lot_ids')
+    def _check_lots_products(self):
+        for complaint in self:
+            stray_lots = complaint.lot_ids.filtered(lambda lot: lot.product_id not in complaint.product_ids)
+            if stray_lots:
+                raise ValidationError(self.env._(
+                    "Lots/serial numbers %(lots)s are not of a product of this complaint.",
+                    lots=", ".join(stray_lots.mapped('name'))))
+
+    @api.onchange('partner_id')
+    def _onchange_partner_id(self):
+        customer = self.partner_id.commercial_partner_id
+        if self.sale_order_id and self.sale_order_id.partner_id.commercial_partner_id != customer:
+            self.sale_order_id = False
+        self.picking_ids = self.picking_ids.filtered(
+            lambda p: customer in (p.partner_id.commercial_partner_id | p.sale_id.partner_id.commercial_partner_id))
+        self.invoice_ids = self.invoice_ids.filtered(lambda m: m.commercial_partner_id == customer)
+
+    @api.onchange('sale_order_id')
+    def _onchange_sale_order_id(self):
+        order = self.sale_order_id
+        if not order:
+            return
+        if order.partner_id.commercial_partner_id != self.partner_id.commercial_partner_id:
+            self.partner_id = order.partner_id
+        self.update(self._prepare_documents_from_sale_order(order))
+
+    @api.onchange('product_ids')
+    def _onchange_product_ids(self):
+        # In a form the products are new records: compare with the products they stand for.
+        self.lot_ids = self.lot_ids.filtered(lambda lot: lot.product_id in self.product_ids._origin)
+
+    @api.model
+    def _prepare_documents_from_sale_order(self, order):
+        """Deliveries, invoices and products of ``order`` that a complaint about it concerns."""
+        return {
+            'picking_ids': order.picking_ids.filtered(
+                lambda p: p.picking_type_code == 'outgoing' and p.state == 'done'),
+            'invoice_ids': order.invoice_ids.filtered(
+                lambda m: m.move_type == 'out_invoice' and m.state == 'posted'),
+            'product_ids': order.order_line.filtered(lambda line: not line.display_type).product_id,
+        }
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = self.env['sale.order'].browse(
+            [vals['sale_order_id'] for vals in vals_list if vals.get('sale_order_id')])
+        sequences = {}
+        for vals in vals_list:
+            order = orders.browse(vals.get('sale_order_id'))
+            if order:
+                vals.setdefault('partner_id', order.partner_id.id)
+                vals.setdefault('company_id', order.company_id.id)
+            if vals.get('name', self.env._("New")) == self.env._("New"):
+                company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
+                if company not in sequences:
+                    sequences[company] = self._get_reference_sequence(company)
+                vals['name'] = sequences[company].next_by_id()
+        return super().create(vals_list)
+
+    @api.model
+    def _get_reference_sequence(self, company):
+        """The company's own sequence of complaint references, created the first time."""
+        sequences = self.env['ir.sequence'].sudo()
+        sequence = sequences.search([('code', '=', SEQUENCE_CODE), ('company_id', '=', company.id)], limit=1)
+        return sequence or sequences.create(self._prepare_reference_sequence_vals(company))
+
+    @api.model
+    def _prepare_reference_sequence_vals(self, company):
+        return {
+            'name': self.env._("Complaint references of %(company)s", company=company.name),
+            'code': SEQUENCE_CODE,
+            'company_id': company.id,
+            'prefix': 'CMP/%(year)s/',
+            'padding': 5,
+        }
+
+    def write(self, vals):
+        rerouting = bool({'severity', 'category_id'} & set(vals)) and 'team_id' not in vals
+        teams_before = {complaint: complaint.team_id for complaint in self} if rerouting else {}
+        result = super().write(vals)
+        if rerouting:
+            self._log_rerouting(teams_before)
+        return result
+
+    def _log_rerouting(self, teams_before):
+        severities = dict(self._fields['severity']._description_selection(self.env))
+        for complaint in self.filtered(lambda c: c.team_id != teams_before.get(c)):
+            complaint.message_post(
+                body=self.env._(
+                    "Re-routed from %(old)s to %(new)s after the severity or category changed "
+                    "(severity: %(severity)s, category: %(category)s).",
+                    old=teams_before[complaint].name or self.env._("no team"),
+                    new=complaint.team_id.name or self.env._("no team"),
+                    severity=severities.get(complaint.severity),
+                    category=complaint.category_id.name or self.env._("none")),
+                subtype_xmlid='mail.mt_note')
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_processed(self):
+        processed = self.filtered(lambda complaint: complaint.state in PROCESSED_STATES)
+        if processed:
+            raise UserError(self.env._(
+                "Complaints that have been worked on cannot be deleted, archive them instead: %(names)s.",
+                names=", ".join(processed.mapped('name'))))
+
+    # ------------------------------------------------------------------
+    # Process
+    # ------------------------------------------------------------------
+    def _ensure_state(self, allowed, action_label):
+        wrong = self.filtered(lambda complaint: complaint.state not in allowed)
+        if wrong:
+            states = dict(COMPLAINT_STATES)
+            raise UserError(self.env._(
+                "%(action)s is not possible for %(names)s in status %(state)s.",
+                action=action_label, names=", ".join(wrong.mapped('name')),
+                state=", ".join(sorted({str(states[s]) for s in wrong.mapped('state')}))))
+
+    def _record_first_response(self, when=None):
+        self.filtered(lambda complaint: not complaint.date_first_response).write(
+            {'date_first_response': when or fields.Datetime.now()})
+
+    def action_start(self):
+        self._ensure_state(('new',), self.env._("Starting"))
+        now = fields.Datetime.now()
+        self.write({'state': 'in_progress', 'date_started': now})
+        self._record_first_response(now)
+        return True
+
+    def action_resolve(self):
+        self._ensure_state(OPEN_STATES, self.env._("Resolving"))
+        missing = self.filtered(lambda complaint: is_html_empty(complaint.resolution))
+        if missing:
+            raise UserError(self.env._(
+                "Describe the resolution before resolving %(names)s.", names=", ".join(missing.mapped('name'))))
+        now = fields.Datetime.now()
+        self.filtered(lambda complaint: not complaint.date_started).date_started = now
+        self._record_first_response(now)
+        self.write({'state': 'resolved', 'date_resolved': now})
+        return True
+
+    def action_close(self):
+        self._ensure_state(('resolved',), self.env._("Closing"))
+        self.write({'state': 'closed', 'date_closed': fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        self._ensure_state(('new', 'in_progress', 'resolved'), self.env._("Cancelling"))
+        return self._action_open_reason_wizard('cancel')
+
+    def action_reopen(self):
+        self._ensure_state(('resolved', 'closed'), self.env._("Reopening"))
+        return self._action_open_reason_wizard('reopen')
+
+    def _action_open_reason_wizard(self, operation):
+        return {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("Cancel Complaint") if operation == 'cancel' else self.env._("Reopen Complaint"),
+            'res_model': 'customer.complaint.reason',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_complaint_ids': self.ids, 'default_operation': operation},
+        }
+
+    def _cancel(self, reason):
+        """Cancel these cases for ``reason``, logged in their chatter."""
+        self._ensure_state(('new', 'in_progress', 'resolved'), self.env._("Cancelling"))
+        reason = self._check_reason(reason)
+        self.write({'state': 'cancelled', 'cancel_reason': reason})
+        self._log_reason(self.env._("Complaint cancelled"), reason)
+
+    def _reopen(self, reason):
+        """Put resolved or closed cases back in progress for ``reason``, logged in their chatter."""
+        self._ensure_state(('resolved', 'closed'), self.env._("Reopening"))
+        reason = self._check_reason(reason)
+        for complaint in self:
+            complaint.write({
+                'state': 'in_progress',
+                'date_resolved': False,
+                'date_closed': False,
+                'reopen_count': complaint.reopen_count + 1,
+            })
+        self._log_reason(self.env._("Complaint reopened"), reason)
+
+    def _check_reason(self, reason):
+        reason = (reason or '').strip()
+        if not reason:
+            raise UserError(self.env._("Give a reason."))
+        return reason
+
+    def _log_reason(self, title, reason):
+        body = Markup("<strong>%s</strong><br/>%s") % (title, reason)
+        for complaint in self:
+            complaint.message_post(body=body, subtype_xmlid='mail.mt_note')
+
+    # ------------------------------------------------------------------
+    # Mail
+    # ------------------------------------------------------------------
+    def _message_post_after_hook(self, message, msg_values):
+        # A public answer from an employee is the first response to the customer.
+        if (message.message_type == 'comment'
+                and not message.is_internal
+                and message.subtype_id == self.env.ref('mail.mt_comment')
+                and message.author_id.user_ids.filtered(lambda user: not user.share)):
+            self.sudo()._record_first_response(message.date)
+        return super()._message_post_after_hook(message, msg_values)
+
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return self.sale_order_id.get_formview_action()
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        return self._action_view_records(self.picking_ids, 'stock.action_picking_tree_all')
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        return self._action_view_records(self.invoice_ids, 'account.action_move_out_invoice_type')
+
+    @api.model
+    def _action_for_documents(self, domain, defaults):
+        """Complaints matching ``domain``; a new one gets ``defaults``."""
+        action = self.env['ir.actions.act_window']._for_xml_id('customer_complaint_return.action_customer_complaint')
+        action['domain'] = domain
+        action['context'] = {
+            f'default_{key}': [Command.set(value)] if isinstance(value, list) else value
+            for key, value in defaults.items()
+        }
+        return action
+
+    def _action_view_records(self, records, xmlid):
+        action = self.env['ir.actions.act_window']._for_xml_id(xmlid)
+        action['context'] = {'create': False}
+        if len(records) == 1:
+            action.update(views=[(False, 'form')], res_id=records.id)
+        else:
+            action['domain'] = [('id', 'in', records.ids)]
+        return action

@@ -1,0 +1,21 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = 'res.partner'
+
+    complaint_count = fields.Integer(
+        compute='_compute_complaint_count', groups='customer_complaint_return.group_complaint_user')
+
+    def _compute_complaint_count(self):
+        # Complaints of a company and of all its contacts.
+        counts = dict(self.env['customer.complaint']._read_group(
+            [('commercial_partner_id', 'in', self.commercial_partner_id.ids)],
+            ['commercial_partner_id'], ['__count']))
+        for partner in self:
+            partner.complaint_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        return self.env['customer.complaint']._action_for_documents(
+            [('commercial_partner_id', '=', self.commercial_partner_id.id)], {'partner_id': self.id})

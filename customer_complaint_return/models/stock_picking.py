@@ -1,0 +1,28 @@
+from odoo import fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = 'stock.picking'
+
+    complaint_ids = fields.Many2many(
+        'customer.complaint', 'customer_complaint_stock_picking_rel', 'picking_id', 'complaint_id',
+        string="Complaints", copy=False, groups='customer_complaint_return.group_complaint_user')
+    complaint_count = fields.Integer(
+        compute='_compute_complaint_count', groups='customer_complaint_return.group_complaint_user')
+
+    def _compute_complaint_count(self):
+        counts = dict(self.env['customer.complaint']._read_group(
+            [('picking_ids', 'in', self.ids)], ['picking_ids'], ['__count']))
+        for picking in self:
+            picking.complaint_count = counts.get(picking, 0)
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        defaults = {
+            'partner_id': self.partner_id.id,
+            'company_id': self.company_id.id,
+            'sale_order_id': self.sale_id.id,
+            'picking_ids': [self.id],
+        }
+        return self.env['customer.complaint']._action_for_documents(
+            [('picking_ids', 'in', self.ids)], defaults)

@@ -1,0 +1,278 @@
+"""Set-up behind ``make test`` and ``make demo``.
+
+``python3 tests/harness.py test [pytest args]``
+    throwaway PostgreSQL cluster in a temporary folder, fresh database with the
+    addon installed, pytest (pytest-odoo) over ``tests/``; the cluster and the
+    folder are removed afterwards, even on failure or Ctrl-C. Exit status is
+    pytest's.
+
+``python3 tests/harness.py demo [--reset]``
+    private cluster in ``.demo/`` of the checkout (or the server chosen with
+    PGHOST/PGPORT/PGUSER), database ``ccr_demo`` created once with Odoo's demo
+    data and this addon's, then Odoo served on http://localhost:8069.
+
+Only the standard library, PostgreSQL's programs and an importable Odoo 19.0
+are assumed.
+"""
+import argparse
+import contextlib
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ADDON = "customer_complaint_return"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DB_SUPERUSER = "odoo"  # owner of the private clusters (Odoo refuses 'postgres')
+PG_PORT = "5432"  # only a Unix socket in a private folder: the number never clashes
+DEMO_DIR = os.path.join(ROOT, ".demo")
+DEMO_DB = "ccr_demo"
+TEST_DB = "ccr_test"
+HTTP_PORT = "8069"
+
+
+def say(message):
+    print(f"[{ADDON}] {message}", flush=True)
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL
+# ---------------------------------------------------------------------------
+def pg_bin(program):
+    """Path of a PostgreSQL server program (Debian keeps them off PATH)."""
+    found = shutil.which(program)
+    if found:
+        return found
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{program}"),
+        key=lambda path: int(path.split("/")[4]) if path.split("/")[4].isdigit() else 0,
+    )
+    if candidates:
+        return candidates[-1]
+    sys.exit(f"PostgreSQL program '{program}' not found: install PostgreSQL 15+ (see README.md, Prerequisites).")
+
+
+def as_server_user(command):
+    """PostgreSQL refuses to run as root: run its programs as 'postgres' then."""
+    if os.name == "posix" and os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+def give_to_server_user(path):
+    if os.name == "posix" and os.geteuid() == 0:
+        shutil.chown(path, user="postgres", group="postgres")
+
+
+class Cluster:
+    """A private PostgreSQL cluster listening only on a socket in its folder."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.datadir = os.path.join(folder, "pgdata")
+        self.socket_dir = os.path.join(folder, "socket")
+        self.logfile = os.path.join(self.socket_dir, "postgresql.log")
+        self.started_here = False
+
+    @property
+    def connection(self):
+        return {"db_host": self.socket_dir, "db_port": PG_PORT, "db_user": DB_SUPERUSER}
+
+    def _pg_ctl(self, *args, check=True):
+        command = as_server_user([pg_bin("pg_ctl"), "-D", self.datadir, *args])
+        return subprocess.run(command, check=check, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def is_running(self):
+        if not os.path.isdir(self.datadir):
+            return False
+        return self._pg_ctl("status", check=False).returncode == 0
+
+    def ensure_started(self):
+        os.makedirs(self.folder, exist_ok=True)
+        os.chmod(self.folder, 0o755)  # the server user must reach its socket folder
+        os.makedirs(self.socket_dir, exist_ok=True)
+        give_to_server_user(self.socket_dir)
+        if not os.path.isfile(os.path.join(self.datadir, "PG_VERSION")):
+            os.makedirs(self.datadir, exist_ok=True)
+            os.chmod(self.datadir, 0o700)
+            give_to_server_user(self.datadir)
+            subprocess.run(
+                as_server_user([
+                    pg_bin("initdb"), "-D", self.datadir, "-U", DB_SUPERUSER, "--auth=trust",
+                    "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+                ]),
+                check=True, stdout=subprocess.DEVNULL,
+            )
+        if self.is_running():
+            return
+        options = (
+            f"-c listen_addresses='' -k {self.socket_dir} -p {PG_PORT} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        result = self._pg_ctl("-l", self.logfile, "-o", options, "-w", "-t", "60", "start", check=False)
+        if result.returncode:
+            sys.exit(f"PostgreSQL did not start:\n{result.stderr}\n(log: {self.logfile})")
+        self.started_here = True
+
+    def stop(self):
+        if self.is_running():
+            self._pg_ctl("-m", "fast", "-w", "stop", check=False)
+
+
+def external_server():
+    """PGHOST/PGPORT/PGUSER select an existing server instead of a private cluster."""
+    if not any(os.environ.get(name) for name in ("PGHOST", "PGPORT", "PGUSER")):
+        return None
+    return {
+        "db_host": os.environ.get("PGHOST", ""),
+        "db_port": os.environ.get("PGPORT", ""),
+        "db_user": os.environ.get("PGUSER", ""),
+        "db_password": os.environ.get("PGPASSWORD", ""),
+    }
+
+
+def database_exists(connection, name):
+    env = dict(os.environ, PGHOST=connection["db_host"], PGPORT=connection["db_port"],
+               PGUSER=connection["db_user"], PGPASSWORD=connection.get("db_password", ""))
+    result = subprocess.run(
+        [pg_bin("psql"), "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    return result.stdout.strip() == "1"
+
+
+def drop_database(connection, name):
+    env = dict(os.environ, PGHOST=connection["db_host"], PGPORT=connection["db_port"],
+               PGUSER=connection["db_user"], PGPASSWORD=connection.get("db_password", ""))
+    subprocess.run([pg_bin("dropdb"), "--if-exists", name], env=env, check=True)
+
+
+# ---------------------------------------------------------------------------
+# Odoo
+# ---------------------------------------------------------------------------
+def write_odoo_config(path, connection, data_dir, **extra):
+    options = {
+        **connection,
+        "addons_path": ROOT,
+        "data_dir": data_dir,
+        "max_cron_threads": 0,
+        **extra,
+    }
+    with open(path, "w", encoding="utf-8") as config:
+        config.write("[options]\n")
+        for key, value in options.items():
+            config.write(f"{key} = {value}\n")
+
+
+def odoo(config, *args, check=True):
+    command = [sys.executable, "-m", "odoo", "server", "-c", config, *args]
+    return subprocess.run(command, check=check)
+
+
+def install_addon(config, database, with_demo):
+    say(f"creating database {database} and installing {ADDON}{' with demo data' if with_demo else ''}")
+    started = time.monotonic()
+    odoo(
+        config, "-d", database, "-i", ADDON, "--stop-after-init", "--log-level=warn",
+        "--with-demo" if with_demo else "--without-demo",
+    )
+    say(f"database {database} ready in {time.monotonic() - started:.0f}s")
+
+
+@contextlib.contextmanager
+def interrupts_as_exceptions():
+    """Turn SIGTERM into KeyboardInterrupt so that clean-up runs for it too."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# ---------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------
+def run_tests(pytest_args):
+    folder = tempfile.mkdtemp(prefix="ccr-test-")
+    cluster = Cluster(folder)
+    status = 1
+    with interrupts_as_exceptions():
+        try:
+            cluster.ensure_started()
+            config = os.path.join(folder, "odoo.conf")
+            write_odoo_config(config, cluster.connection, os.path.join(folder, "data"))
+            install_addon(config, TEST_DB, with_demo=False)
+            command = [
+                sys.executable, "-m", "pytest", os.path.join(ROOT, "tests"),
+                f"--odoo-config={config}", f"--odoo-database={TEST_DB}", "--odoo-log-level=warn",
+                "-p", "no:cacheprovider", "-o", f"rootdir={ROOT}", *pytest_args,
+            ]
+            say("running pytest")
+            status = subprocess.run(command, cwd=ROOT).returncode
+        except KeyboardInterrupt:
+            say("interrupted")
+            status = 130
+        except subprocess.CalledProcessError as error:
+            say(f"set-up failed: {error}")
+            status = error.returncode or 1
+        finally:
+            cluster.stop()
+            shutil.rmtree(folder, ignore_errors=True)
+            say("test cluster stopped and removed")
+    return status
+
+
+def run_demo(reset):
+    external = external_server()
+    cluster = None
+    if external:
+        connection = external
+    else:
+        cluster = Cluster(os.path.join(DEMO_DIR, "postgresql"))
+        cluster.ensure_started()
+        connection = cluster.connection
+    config = os.path.join(DEMO_DIR, "odoo.conf")
+    os.makedirs(DEMO_DIR, exist_ok=True)
+    write_odoo_config(config, connection, os.path.join(DEMO_DIR, "data"), http_port=HTTP_PORT)
+    with interrupts_as_exceptions():
+        try:
+            if reset:
+                say(f"dropping database {DEMO_DB}")
+                drop_database(connection, DEMO_DB)
+                shutil.rmtree(os.path.join(DEMO_DIR, "data", "filestore", DEMO_DB), ignore_errors=True)
+            if not database_exists(connection, DEMO_DB):
+                install_addon(config, DEMO_DB, with_demo=True)
+            else:
+                say(f"reusing database {DEMO_DB} (make demo-reset starts over)")
+            say(f"Odoo is served on http://localhost:{HTTP_PORT}  (login admin / admin; Ctrl-C stops it)")
+            odoo(config, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$", check=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if cluster and cluster.started_here:
+                cluster.stop()
+                say("demo cluster stopped (its data stays in .demo/)")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    test = sub.add_parser("test", help="run the test suite on a throwaway database")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    demo = sub.add_parser("demo", help="serve the demo database")
+    demo.add_argument("--reset", action="store_true", help="drop and recreate the demo database")
+    args = parser.parse_args()
+    if args.command == "test":
+        return run_tests([arg for arg in args.pytest_args if arg != "--"])
+    return run_demo(args.reset)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
