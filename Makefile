@@ -21,4 +21,4 @@ check-odoo:
 		{ echo "Odoo 19.0 is not importable by '$(PYTHON)': install it first, see README.md, section Prerequisites." >&2; exit 1; }
 
 install:
-	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -e '.[test]'

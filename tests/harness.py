@@ -135,20 +135,35 @@ def external_server():
     }
 
 
+def pg_env(connection):
+    """Environment for PostgreSQL's client programs to reach ``connection``."""
+    return dict(os.environ, PGHOST=connection["db_host"], PGPORT=connection["db_port"],
+                PGUSER=connection["db_user"], PGPASSWORD=connection.get("db_password", ""))
+
+
 def database_exists(connection, name):
-    env = dict(os.environ, PGHOST=connection["db_host"], PGPORT=connection["db_port"],
-               PGUSER=connection["db_user"], PGPASSWORD=connection.get("db_password", ""))
     result = subprocess.run(
         [pg_bin("psql"), "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        env=env, capture_output=True, text=True, check=True,
+        env=pg_env(connection), capture_output=True, text=True, check=True,
     )
     return result.stdout.strip() == "1"
 
 
+def addon_installed(connection, name):
+    """Whether the addon is fully installed in database ``name``.
+
+    Odoo creates the database before installing: an interrupted or failed
+    set-up leaves one behind with its modules still 'to install'.
+    """
+    result = subprocess.run(
+        [pg_bin("psql"), "-d", name, "-tAc", f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'"],
+        env=pg_env(connection), capture_output=True, text=True, check=False,
+    )
+    return result.returncode == 0 and result.stdout.strip() == "installed"
+
+
 def drop_database(connection, name):
-    env = dict(os.environ, PGHOST=connection["db_host"], PGPORT=connection["db_port"],
-               PGUSER=connection["db_user"], PGPASSWORD=connection.get("db_password", ""))
-    subprocess.run([pg_bin("dropdb"), "--if-exists", name], env=env, check=True)
+    subprocess.run([pg_bin("dropdb"), "--if-exists", name], env=pg_env(connection), check=True)
 
 
 # ---------------------------------------------------------------------------
@@ -160,6 +175,9 @@ def write_odoo_config(path, connection, data_dir, **extra):
         "addons_path": ROOT,
         "data_dir": data_dir,
         "max_cron_threads": 0,
+        "http_interface": "127.0.0.1",
+        # the editable installs add entries to odoo.addons.__path__ that Odoo warns about
+        "log_handler": "odoo.modules.module:ERROR",
         **extra,
     }
     with open(path, "w", encoding="utf-8") as config:
@@ -211,7 +229,7 @@ def run_tests(pytest_args):
             command = [
                 sys.executable, "-m", "pytest", os.path.join(ROOT, "tests"),
                 f"--odoo-config={config}", f"--odoo-database={TEST_DB}", "--odoo-log-level=warn",
-                "-p", "no:cacheprovider", "-o", f"rootdir={ROOT}", *pytest_args,
+                "-p", "no:cacheprovider", f"--rootdir={ROOT}", *pytest_args,
             ]
             say("running pytest")
             status = subprocess.run(command, cwd=ROOT).returncode
@@ -240,8 +258,12 @@ def run_demo(reset):
     config = os.path.join(DEMO_DIR, "odoo.conf")
     os.makedirs(DEMO_DIR, exist_ok=True)
     write_odoo_config(config, connection, os.path.join(DEMO_DIR, "data"), http_port=HTTP_PORT)
+    status = 0
     with interrupts_as_exceptions():
         try:
+            if not reset and database_exists(connection, DEMO_DB) and not addon_installed(connection, DEMO_DB):
+                say(f"database {DEMO_DB} is incomplete (an earlier set-up did not finish): building it again")
+                reset = True
             if reset:
                 say(f"dropping database {DEMO_DB}")
                 drop_database(connection, DEMO_DB)
@@ -254,11 +276,14 @@ def run_demo(reset):
             odoo(config, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$", check=False)
         except KeyboardInterrupt:
             pass
+        except subprocess.CalledProcessError as error:
+            say(f"set-up failed: {error}")
+            status = error.returncode or 1
         finally:
             if cluster and cluster.started_here:
                 cluster.stop()
                 say("demo cluster stopped (its data stays in .demo/)")
-    return 0
+    return status
 
 
 def main():
