@@ -60,7 +60,7 @@ class CustomerComplaint(models.Model):
 
     # Documents of the customer the complaint is about
     sale_order_id = fields.Many2one(
-        'sale.order', string="Sale Order", index='btree_not_null', tracking=True, check_company=True,
+        'sale.order', string="Sales Order", index='btree_not_null', tracking=True, check_company=True,
         domain="[('partner_id', 'child_of', commercial_partner_id), ('state', '=', 'sale')]")
     picking_ids = fields.Many2many(
         'stock.picking', 'customer_complaint_stock_picking_rel', 'complaint_id', 'picking_id',
@@ -172,7 +172,9 @@ class CustomerComplaint(models.Model):
 
     @api.depends('team_id')
     def _compute_user_id(self):
-        to_assign = self.filtered(lambda c: c.team_id and c.user_id not in c.team_id._origin.member_ids | c.team_id._origin.leader_id)
+        # Keep a responsible who belongs to the (new) team; assign the others.
+        to_assign = self.filtered(
+            lambda c: c.team_id and c.user_id not in c.team_id._origin.member_ids | c.team_id._origin.leader_id)
         for team, complaints in to_assign.grouped('team_id').items():
             for complaint, user in zip(complaints, team._origin._pick_assignees(len(complaints))):
                 complaint.user_id = user
@@ -214,9 +216,9 @@ class CustomerComplaint(models.Model):
             for index, start, hours in todo:
                 planned[index] = start + timedelta(hours=hours)
             return planned
-        window_start = localized(min(start for _index, start, _hours in todo))
-        window_end = localized(max(start for _index, start, _hours in todo)) + timedelta(days=PLANNING_WINDOW_DAYS)
-        intervals = [(begin, stop) for begin, stop, _meta in calendar._work_intervals_batch(window_start, window_end)[False]]
+        starts = [start for _index, start, _hours in todo]
+        window = (localized(min(starts)), localized(max(starts)) + timedelta(days=PLANNING_WINDOW_DAYS))
+        intervals = [(begin, stop) for begin, stop, _meta in calendar._work_intervals_batch(*window)[False]]
         for index, start, hours in todo:
             planned[index] = self._consume_working_hours(intervals, localized(start), hours) \
                 or calendar.plan_hours(hours, start, compute_leaves=True)  # beyond the window
@@ -419,7 +421,7 @@ class CustomerComplaint(models.Model):
     def _ensure_state(self, allowed, action_label):
         wrong = self.filtered(lambda complaint: complaint.state not in allowed)
         if wrong:
-            states = dict(COMPLAINT_STATES)
+            states = dict(self._fields['state']._description_selection(self.env))
             raise UserError(self.env._(
                 "%(action)s is not possible for %(names)s in status %(state)s.",
                 action=action_label, names=", ".join(wrong.mapped('name')),
