@@ -17,6 +17,7 @@ are assumed.
 import argparse
 import contextlib
 import glob
+import hashlib
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ DB_SUPERUSER = "odoo"  # owner of the private clusters (Odoo refuses 'postgres')
 PG_PORT = "5432"  # only a Unix socket in a private folder: the number never clashes
 DEMO_DIR = os.path.join(ROOT, ".demo")
 DEMO_DB = "ccr_demo"
+DEMO_STAMP = os.path.join(DEMO_DIR, "addon.sha1")  # fingerprint of the addon the demo database has
 TEST_DB = "ccr_test"
 HTTP_PORT = "8069"
 
@@ -201,6 +203,31 @@ def install_addon(config, database, with_demo):
     say(f"database {database} ready in {time.monotonic() - started:.0f}s")
 
 
+def addon_fingerprint():
+    """A digest of the addon's files, to notice that the demo database is older than the code."""
+    digest = hashlib.sha1()
+    folder = os.path.join(ROOT, ADDON)
+    for current, dirs, files in sorted(os.walk(folder)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(current, name)
+            digest.update(os.path.relpath(path, folder).encode())
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def read_stamp():
+    with contextlib.suppress(OSError), open(DEMO_STAMP, encoding="utf-8") as stamp:
+        return stamp.read().strip()
+    return None
+
+
+def write_stamp(value):
+    with open(DEMO_STAMP, "w", encoding="utf-8") as stamp:
+        stamp.write(value)
+
+
 @contextlib.contextmanager
 def interrupts_as_exceptions():
     """Turn SIGTERM into KeyboardInterrupt so that clean-up runs for it too."""
@@ -270,8 +297,12 @@ def run_demo(reset):
                 shutil.rmtree(os.path.join(DEMO_DIR, "data", "filestore", DEMO_DB), ignore_errors=True)
             if not database_exists(connection, DEMO_DB):
                 install_addon(config, DEMO_DB, with_demo=True)
+            elif read_stamp() != addon_fingerprint():
+                say(f"reusing database {DEMO_DB}; the addon changed since it was built: updating it")
+                odoo(config, "-d", DEMO_DB, "-u", ADDON, "--stop-after-init", "--log-level=warn")
             else:
                 say(f"reusing database {DEMO_DB} (make demo-reset starts over)")
+            write_stamp(addon_fingerprint())
             say(f"Odoo is served on http://localhost:{HTTP_PORT}  (login admin / admin; Ctrl-C stops it)")
             odoo(config, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$", check=False)
         except KeyboardInterrupt:
