@@ -11,8 +11,7 @@ class AccountMove(models.Model):
         compute='_compute_complaint_count', groups='customer_complaint_return.group_complaint_user')
 
     def _compute_complaint_count(self):
-        counts = dict(self.env['customer.complaint']._read_group(
-            [('invoice_ids', 'in', self.ids)], ['invoice_ids'], ['__count']))
+        counts = self.env['customer.complaint']._count_per_document('invoice_ids', self)
         for move in self:
             move.complaint_count = counts.get(move, 0)
 

@@ -532,6 +532,11 @@ class CustomerComplaint(models.Model):
         return self._action_view_records(self.invoice_ids, 'account.action_move_out_invoice_type')
 
     @api.model
+    def _count_per_document(self, field_name, documents):
+        """Number of complaints of each of ``documents``, linked to them through ``field_name``."""
+        return dict(self._read_group([(field_name, 'in', documents.ids)], [field_name], ['__count']))
+
+    @api.model
     def _action_for_documents(self, domain, defaults):
         """Complaints matching ``domain``; a new one gets ``defaults``."""
         action = self.env['ir.actions.act_window']._for_xml_id('customer_complaint_return.action_customer_complaint')

@@ -9,9 +9,8 @@ class ResPartner(models.Model):
 
     def _compute_complaint_count(self):
         # Complaints of a company and of all its contacts.
-        counts = dict(self.env['customer.complaint']._read_group(
-            [('commercial_partner_id', 'in', self.commercial_partner_id.ids)],
-            ['commercial_partner_id'], ['__count']))
+        counts = self.env['customer.complaint']._count_per_document(
+            'commercial_partner_id', self.commercial_partner_id)
         for partner in self:
             partner.complaint_count = counts.get(partner.commercial_partner_id, 0)
 

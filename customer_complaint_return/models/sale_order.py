@@ -12,8 +12,7 @@ class SaleOrder(models.Model):
         compute='_compute_complaint_count', groups='customer_complaint_return.group_complaint_user')
 
     def _compute_complaint_count(self):
-        counts = dict(self.env['customer.complaint']._read_group(
-            [('sale_order_id', 'in', self.ids)], ['sale_order_id'], ['__count']))
+        counts = self.env['customer.complaint']._count_per_document('sale_order_id', self)
         for order in self:
             order.complaint_count = counts.get(order, 0)
 

@@ -11,8 +11,7 @@ class StockPicking(models.Model):
         compute='_compute_complaint_count', groups='customer_complaint_return.group_complaint_user')
 
     def _compute_complaint_count(self):
-        counts = dict(self.env['customer.complaint']._read_group(
-            [('picking_ids', 'in', self.ids)], ['picking_ids'], ['__count']))
+        counts = self.env['customer.complaint']._count_per_document('picking_ids', self)
         for picking in self:
             picking.complaint_count = counts.get(picking, 0)
 
