@@ -295,14 +295,15 @@ def run_demo(reset):
                 say(f"dropping database {DEMO_DB}")
                 drop_database(connection, DEMO_DB)
                 shutil.rmtree(os.path.join(DEMO_DIR, "data", "filestore", DEMO_DB), ignore_errors=True)
+            fingerprint = addon_fingerprint()
             if not database_exists(connection, DEMO_DB):
                 install_addon(config, DEMO_DB, with_demo=True)
-            elif read_stamp() != addon_fingerprint():
+            elif read_stamp() != fingerprint:
                 say(f"reusing database {DEMO_DB}; the addon changed since it was built: updating it")
                 odoo(config, "-d", DEMO_DB, "-u", ADDON, "--stop-after-init", "--log-level=warn")
             else:
                 say(f"reusing database {DEMO_DB} (make demo-reset starts over)")
-            write_stamp(addon_fingerprint())
+            write_stamp(fingerprint)
             say(f"Odoo is served on http://localhost:{HTTP_PORT}  (login admin / admin; Ctrl-C stops it)")
             odoo(config, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$", check=False)
         except KeyboardInterrupt:
