@@ -3,7 +3,7 @@
     'version': '19.0.1.0.0',
     'category': 'Services/Complaints & Returns',
     'sequence': 160,
-    'summary': "Complaint cases linked to sale orders, deliveries and invoices",
+    'summary': "Complaint and return cases linked to sale orders, deliveries and credit notes",
     'description': """
 Customer complaints and returns
 ===============================
@@ -11,6 +11,11 @@ Complaint cases for customer service: intake from every channel, classification,
 routing to the right team, deadlines on the company's working calendar, a guarded
 process from new to closed, and links to the customer's own sale orders,
 deliveries, invoices, products and lots.
+
+Return cases: requests checked against configurable conditions, review and
+approval, return receipts made by Odoo's own return wizard on the original
+deliveries, inspection, send back, replacement or scrap, and credit notes that
+reverse the original invoices for exactly what the customer gave back.
 """,
     'author': "customer_complaint_return contributors",
     'license': 'LGPL-3',
@@ -20,10 +25,18 @@ deliveries, invoices, products and lots.
         'security/ir.model.access.csv',
         'data/ir_sequence_data.xml',
         'data/customer_complaint_data.xml',
+        'data/customer_return_data.xml',
         'report/customer_complaint_reports.xml',
         'report/customer_complaint_templates.xml',
+        'report/customer_return_reports.xml',
+        'report/customer_return_templates.xml',
+        'data/mail_template_data.xml',
         'wizard/customer_complaint_reason_views.xml',
+        'wizard/customer_return_decision_views.xml',
+        'wizard/stock_return_picking_views.xml',
         'views/customer_complaint_views.xml',
+        'views/customer_return_views.xml',
+        'views/customer_return_reason_views.xml',
         'views/customer_complaint_category_views.xml',
         'views/customer_complaint_cause_views.xml',
         'views/customer_complaint_team_views.xml',

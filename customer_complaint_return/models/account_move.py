@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.fields import Command
 
 
 class AccountMove(models.Model):
@@ -9,6 +10,9 @@ class AccountMove(models.Model):
         string="Complaints", copy=False, groups='customer_complaint_return.group_complaint_user')
     complaint_count = fields.Integer(
         compute='_compute_complaint_count', groups='customer_complaint_return.group_complaint_user')
+    customer_return_id = fields.Many2one(
+        'customer.return', string="Customer Return", index='btree_not_null', copy=False, readonly=True,
+        check_company=True)
 
     def _compute_complaint_count(self):
         counts = self.env['customer.complaint']._count_per_document('invoice_ids', self)
@@ -24,3 +28,38 @@ class AccountMove(models.Model):
         }
         return self.env['customer.complaint']._action_for_documents(
             [('invoice_ids', 'in', self.ids)], defaults)
+
+    def action_view_customer_return(self):
+        self.ensure_one()
+        return self.customer_return_id.get_formview_action()
+
+    def _keep_returned_lines(self, allocation):
+        """Trim this draft reversal to the returned goods: ``allocation`` lists
+        (original invoice line, return line, quantity); other lines are removed."""
+        self.ensure_one()
+        wanted = {}
+        for invoice_line, return_line, quantity in allocation:
+            key = (invoice_line.product_id, tuple(invoice_line.sale_line_ids.ids), invoice_line.price_unit)
+            wanted.setdefault(key, []).append((invoice_line, return_line, quantity))
+        commands = []
+        for line in self.invoice_line_ids:
+            key = (line.product_id, tuple(line.sale_line_ids.ids), line.price_unit)
+            if line.display_type == 'product' and wanted.get(key):
+                invoice_line, return_line, quantity = wanted[key].pop(0)
+                commands.append(Command.update(line.id, {
+                    'quantity': return_line.product_uom_id._compute_quantity(quantity, invoice_line.product_uom_id),
+                    'customer_return_line_id': return_line.id,
+                }))
+            else:
+                commands.append(Command.delete(line.id))
+        self.write({'invoice_line_ids': commands})
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted.customer_return_id._update_progress()
+        return posted
+
+    def button_draft(self):
+        result = super().button_draft()
+        self.customer_return_id._update_progress()
+        return result

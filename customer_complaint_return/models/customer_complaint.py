@@ -81,6 +81,8 @@ class CustomerComplaint(models.Model):
     attachment_ids = fields.Many2many(
         'ir.attachment', 'customer_complaint_ir_attachment_rel', 'complaint_id', 'attachment_id',
         string="Evidence", help="Photos, documents and other evidence supplied with the complaint.")
+    customer_return_ids = fields.One2many('customer.return', 'complaint_id', string="Returns")
+    customer_return_count = fields.Integer(compute='_compute_customer_return_count')
     picking_count = fields.Integer(compute='_compute_document_counts')
     invoice_count = fields.Integer(compute='_compute_document_counts')
 
@@ -515,6 +517,55 @@ class CustomerComplaint(models.Model):
                 and message.author_id.user_ids.filtered(lambda user: not user.share)):
             self.sudo()._record_first_response(message.date)
         return super()._message_post_after_hook(message, msg_values)
+
+    # ------------------------------------------------------------------
+    # Returns
+    # ------------------------------------------------------------------
+    def _compute_customer_return_count(self):
+        counts = self.env['customer.return']._count_per_document('complaint_id', self)
+        for complaint in self:
+            complaint.customer_return_count = counts.get(complaint, 0)
+
+    def action_create_return(self):
+        """Create a draft return of the goods this complaint is about, and open it."""
+        self.ensure_one()
+        if self.state == 'cancelled':
+            raise UserError(self.env._("Cancelled complaints cannot lead to a return."))
+        returns = self.env['customer.return']
+        lines = []
+        if self.sale_order_id:
+            lines = returns._prepare_lines_from_order(self.sale_order_id, products=self.product_ids or None)
+        disposition = returns._disposition_for_demand(self.demand)
+        case = returns.create({
+            'partner_id': self.partner_id.id,
+            'company_id': self.company_id.id,
+            'sale_order_id': self.sale_order_id.id,
+            'complaint_id': self.id,
+            'channel': self.channel,
+            'description': self.description,
+            'line_ids': [Command.create(dict(vals, disposition=disposition, lot_ids=self._lots_for_return(vals)))
+                         for vals in lines],
+        })
+        case.message_post_with_source(
+            'mail.message_origin_link', render_values={'self': case, 'origin': self},
+            subtype_xmlid='mail.mt_note')
+        return case.get_formview_action()
+
+    def _lots_for_return(self, line_vals):
+        """The complaint's lots delivered on the order line of ``line_vals``, when they cover its quantity."""
+        sale_line = self.env['sale.order.line'].browse(line_vals['sale_line_id'])
+        delivered = sale_line.move_ids.filtered(lambda move: move.state == 'done').move_line_ids.lot_id
+        lots = self.lot_ids & delivered
+        if sale_line.product_id.tracking == 'serial':
+            if not lots:
+                return []
+            line_vals['quantity'] = len(lots)
+        return [Command.set(lots.ids)]
+
+    def action_view_customer_returns(self):
+        self.ensure_one()
+        return self.env['customer.return']._action_for_documents(
+            [('complaint_id', '=', self.id)], {'complaint_id': self.id, 'partner_id': self.partner_id.id})
 
     # ------------------------------------------------------------------
     # Smart buttons

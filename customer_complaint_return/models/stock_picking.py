@@ -9,6 +9,9 @@ class StockPicking(models.Model):
         string="Complaints", copy=False, groups='customer_complaint_return.group_complaint_user')
     complaint_count = fields.Integer(
         compute='_compute_complaint_count', groups='customer_complaint_return.group_complaint_user')
+    customer_return_id = fields.Many2one(
+        'customer.return', string="Customer Return", index='btree_not_null', copy=False, readonly=True,
+        check_company=True)
 
     def _compute_complaint_count(self):
         counts = self.env['customer.complaint']._count_per_document('picking_ids', self)
@@ -25,3 +28,7 @@ class StockPicking(models.Model):
         }
         return self.env['customer.complaint']._action_for_documents(
             [('picking_ids', 'in', self.ids)], defaults)
+
+    def action_view_customer_return(self):
+        self.ensure_one()
+        return self.customer_return_id.get_formview_action()

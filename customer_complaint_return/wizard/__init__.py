@@ -1,1 +1,3 @@
 from . import customer_complaint_reason
+from . import customer_return_decision
+from . import stock_return_picking

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = 'account.move.line'
+
+    customer_return_line_id = fields.Many2one(
+        'customer.return.line', string="Customer Return Line", index='btree_not_null', copy=False,
+        readonly=True, ondelete='set null')

@@ -1,0 +1,679 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command, Domain
+from odoo.tools import float_compare
+
+from odoo.addons.customer_complaint_return.const import (
+    CHANNELS,
+    DISPOSITION_BY_DEMAND,
+    RETURN_OPEN_STATES,
+    RETURN_STATES,
+)
+
+SEQUENCE_CODE = 'customer.return'
+APPROVER_GROUP = 'customer_complaint_return.group_return_approver'
+MANAGER_GROUP = 'customer_complaint_return.group_complaint_manager'
+FINANCE_GROUP = 'account.group_account_invoice'
+STOCK_GROUP = 'stock.group_stock_user'
+
+
+class CustomerReturn(models.Model):
+    _name = 'customer.return'
+    _description = "Customer Return"
+    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _order = 'date_request desc, id desc'
+    _check_company_auto = True
+    _mail_thread_customer = True
+
+    # ------------------------------------------------------------------
+    # Request
+    # ------------------------------------------------------------------
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, index='trigram',
+        default=lambda self: self.env._("New"))
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        'res.company', required=True, index=True, default=lambda self: self.env.company)
+    state = fields.Selection(
+        RETURN_STATES, string="Status", required=True, default='draft', copy=False,
+        index=True, tracking=True, group_expand=True)
+    partner_id = fields.Many2one(
+        'res.partner', string="Customer", required=True, index=True, tracking=True, check_company=True)
+    commercial_partner_id = fields.Many2one(
+        related='partner_id.commercial_partner_id', string="Customer Company", store=True, index=True,
+        precompute=True)
+    sale_order_id = fields.Many2one(
+        'sale.order', string="Sales Order", index='btree_not_null', tracking=True, check_company=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id), ('state', '=', 'sale')]")
+    complaint_id = fields.Many2one(
+        'customer.complaint', string="Complaint", index='btree_not_null', tracking=True, check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]")
+    currency_id = fields.Many2one(
+        'res.currency', compute='_compute_currency_id', store=True, precompute=True)
+    user_id = fields.Many2one(
+        'res.users', string="Responsible", default=lambda self: self.env.user, tracking=True,
+        check_company=True, domain=[('share', '=', False)])
+    channel = fields.Selection(CHANNELS, required=True, default='phone')
+    date_request = fields.Date(
+        string="Requested On", required=True, default=fields.Date.context_today, tracking=True,
+        help="Day the customer asked for the return; the return window is counted up to this day.")
+    reason_id = fields.Many2one(
+        'customer.return.reason', string="Return Reason", tracking=True, check_company=True)
+    description = fields.Html(help="The customer's request, in their words.")
+    line_ids = fields.One2many('customer.return.line', 'return_id', string="Lines", copy=True)
+
+    # ------------------------------------------------------------------
+    # Review
+    # ------------------------------------------------------------------
+    date_submitted = fields.Datetime(string="Submitted On", readonly=True, copy=False)
+    date_review_deadline = fields.Datetime(
+        string="Review Deadline", compute='_compute_date_review_deadline', store=True, index=True, copy=False)
+    is_review_overdue = fields.Boolean(
+        string="Review Overdue", compute='_compute_is_review_overdue', search='_search_is_review_overdue')
+    date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
+    approved_user_id = fields.Many2one('res.users', string="Approved By", readonly=True, copy=False)
+    date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
+    reject_reason = fields.Text(string="Rejection Reason", readonly=True, copy=False)
+    cancel_reason = fields.Text(readonly=True, copy=False)
+    is_eligible = fields.Boolean(
+        string="Meets the Conditions", compute='_compute_is_eligible',
+        help="Every line meets the return conditions (window, returnable products, quantities).")
+    eligibility_override = fields.Boolean(
+        string="Conditions Overridden", readonly=True, copy=False, tracking=True,
+        help="A manager accepted this return although some lines do not meet the return conditions.")
+    allow_early_replacement = fields.Boolean(
+        string="Replace Before Receipt", tracking=True, copy=False,
+        help="Managers may send replacement goods before the returned goods arrive.")
+
+    # ------------------------------------------------------------------
+    # Documents
+    # ------------------------------------------------------------------
+    all_picking_ids = fields.One2many('stock.picking', 'customer_return_id', string="Transfers")
+    picking_ids = fields.One2many(
+        'stock.picking', 'customer_return_id', string="Return Receipts",
+        domain=[('picking_type_code', '=', 'incoming')])
+    delivery_ids = fields.One2many(
+        'stock.picking', 'customer_return_id', string="Deliveries to Customer",
+        domain=[('picking_type_code', '=', 'outgoing')])
+    credit_note_ids = fields.One2many(
+        'account.move', 'customer_return_id', string="Credit Notes", readonly=True)
+    scrap_ids = fields.One2many('stock.scrap', 'customer_return_id', string="Scraps", readonly=True)
+    picking_count = fields.Integer(compute='_compute_document_counts')
+    delivery_count = fields.Integer(compute='_compute_document_counts')
+    credit_note_count = fields.Integer(compute='_compute_document_counts')
+    amount_credited = fields.Monetary(
+        compute='_compute_amount_credited', store=True, currency_field='currency_id',
+        help="Total (taxes included) of the posted credit notes of this return.")
+    credit_payment_state = fields.Selection(
+        [('none', "No Credit Note"), ('draft', "To Post"), ('not_paid', "Not Paid"),
+         ('partial', "Partially Paid"), ('paid', "Paid")],
+        string="Refund Status", compute='_compute_credit_payment_state')
+    can_create_credit_note = fields.Boolean(compute='_compute_next_steps')
+    can_send_back = fields.Boolean(compute='_compute_next_steps')
+    can_send_replacement = fields.Boolean(compute='_compute_next_steps')
+    can_scrap = fields.Boolean(compute='_compute_next_steps')
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends('sale_order_id.currency_id', 'company_id')
+    def _compute_currency_id(self):
+        for case in self:
+            case.currency_id = case.sale_order_id.currency_id or case.company_id.currency_id
+
+    @api.depends('date_submitted', 'company_id')
+    def _compute_date_review_deadline(self):
+        planner = self.env['customer.complaint']
+        for calendar, cases in self.grouped(lambda case: case.company_id.resource_calendar_id).items():
+            requests = [(case.date_submitted, case.company_id.return_review_hours) for case in cases]
+            for case, deadline in zip(cases, planner._plan_working_hours(calendar, requests)):
+                case.date_review_deadline = deadline
+
+    @api.depends('date_review_deadline', 'state')
+    def _compute_is_review_overdue(self):
+        now = fields.Datetime.now()
+        for case in self:
+            case.is_review_overdue = bool(
+                case.state == 'to_approve' and case.date_review_deadline and case.date_review_deadline < now)
+
+    def _search_is_review_overdue(self, operator, value):
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        domain = Domain('state', '=', 'to_approve') & Domain('date_review_deadline', '<', fields.Datetime.now())
+        return domain if (operator == 'in') == (True in value) else ~domain
+
+    @api.depends('line_ids.is_eligible')
+    def _compute_is_eligible(self):
+        for case in self:
+            case.is_eligible = all(case.line_ids.mapped('is_eligible'))
+
+    @api.depends('all_picking_ids', 'credit_note_ids')
+    def _compute_document_counts(self):
+        for case in self:
+            case.picking_count = len(case.picking_ids)
+            case.delivery_count = len(case.delivery_ids)
+            case.credit_note_count = len(case.credit_note_ids)
+
+    @api.depends('credit_note_ids.state', 'credit_note_ids.amount_total')
+    def _compute_amount_credited(self):
+        for case in self:
+            posted = case.credit_note_ids.filtered(lambda move: move.state == 'posted')
+            case.amount_credited = sum(posted.mapped('amount_total'))
+
+    @api.depends('credit_note_ids.state', 'credit_note_ids.payment_state')
+    def _compute_credit_payment_state(self):
+        for case in self:
+            notes = case.credit_note_ids.filtered(lambda move: move.state != 'cancel')
+            if not notes:
+                case.credit_payment_state = 'none'
+            elif any(note.state == 'draft' for note in notes):
+                case.credit_payment_state = 'draft'
+            elif all(note.payment_state in ('paid', 'in_payment', 'reversed') for note in notes):
+                case.credit_payment_state = 'paid'
+            elif all(note.payment_state == 'not_paid' for note in notes):
+                case.credit_payment_state = 'not_paid'
+            else:
+                case.credit_payment_state = 'partial'
+
+    @api.depends('state', 'line_ids.qty_to_credit', 'line_ids.qty_to_send_back',
+                 'line_ids.qty_to_replace', 'line_ids.qty_to_scrap')
+    def _compute_next_steps(self):
+        for case in self:
+            active = case.state in ('approved', 'received', 'done')
+            lines = case.line_ids
+            case.can_create_credit_note = active and any(line.qty_to_credit > 0 for line in lines)
+            case.can_send_back = active and any(line.qty_to_send_back > 0 for line in lines)
+            case.can_send_replacement = active and any(line.qty_to_replace > 0 for line in lines)
+            case.can_scrap = active and any(line.qty_to_scrap > 0 for line in lines)
+
+    def _compute_display_name(self):
+        for case in self:
+            case.display_name = f"{case.name} - {case.partner_id.display_name}" if case.partner_id else case.name
+
+    # ------------------------------------------------------------------
+    # Constraints and onchanges
+    # ------------------------------------------------------------------
+    @api.constrains('partner_id', 'sale_order_id', 'complaint_id')
+    def _check_customer_documents(self):
+        for case in self:
+            customer = case.commercial_partner_id
+            order = case.sale_order_id
+            if order and order.partner_id.commercial_partner_id != customer:
+                raise UserError(self.env._(
+                    "Sales order %(order)s is not an order of %(customer)s.",
+                    order=order.name, customer=customer.display_name))
+            if case.complaint_id and case.complaint_id.commercial_partner_id != customer:
+                raise UserError(self.env._(
+                    "Complaint %(complaint)s is not a complaint of %(customer)s.",
+                    complaint=case.complaint_id.name, customer=customer.display_name))
+
+    @api.onchange('partner_id')
+    def _onchange_partner_id(self):
+        customer = self.commercial_partner_id
+        if self.sale_order_id.partner_id.commercial_partner_id != customer:
+            self.sale_order_id = False
+        if self.line_ids.sale_line_id.order_id.partner_id.commercial_partner_id - customer:
+            self.line_ids = [Command.clear()]
+
+    @api.onchange('sale_order_id')
+    def _onchange_sale_order_id(self):
+        order = self.sale_order_id
+        if not order:
+            return
+        self.partner_id = order.partner_id
+        if self.state == 'draft' and not self.line_ids:
+            self.line_ids = [Command.create(vals) for vals in self._prepare_lines_from_order(order)]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = self.env['sale.order'].browse(
+            [vals['sale_order_id'] for vals in vals_list if vals.get('sale_order_id')])
+        sequences = {}
+        for vals in vals_list:
+            order = orders.browse(vals.get('sale_order_id'))
+            if order:
+                vals.setdefault('partner_id', order.partner_id.id)
+                vals.setdefault('company_id', order.company_id.id)
+            if vals.get('name', self.env._("New")) == self.env._("New"):
+                company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
+                if company not in sequences:
+                    sequences[company] = self._get_reference_sequence(company)
+                vals['name'] = sequences[company].next_by_id()
+        return super().create(vals_list)
+
+    @api.model
+    def _get_reference_sequence(self, company):
+        """The company's own sequence of return references, created the first time."""
+        sequences = self.env['ir.sequence'].sudo()
+        sequence = sequences.search([('code', '=', SEQUENCE_CODE), ('company_id', '=', company.id)], limit=1)
+        return sequence or sequences.create({
+            'name': self.env._("Return references of %(company)s", company=company.name),
+            'code': SEQUENCE_CODE,
+            'company_id': company.id,
+            'prefix': 'RMA/%(year)s/',
+            'padding': 5,
+        })
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_processed(self):
+        locked = self.filtered(
+            lambda case: any(picking.state == 'done' for picking in case.all_picking_ids)
+            or any(note.state == 'posted' for note in case.credit_note_ids))
+        if locked:
+            raise UserError(self.env._(
+                "Returns with done transfers or posted credit notes cannot be deleted, archive them instead: "
+                "%(names)s.", names=", ".join(locked.mapped('name'))))
+
+    @api.model
+    def _prepare_lines_from_order(self, order, products=None):
+        """Values of return lines for the delivered, still returnable lines of ``order``
+        (only those of ``products`` when given), each for its whole returnable quantity."""
+        sale_lines = order.order_line.filtered(
+            lambda line: not line.display_type and line.product_id.type == 'consu'
+            and (not products or line.product_id in products))
+        quantities = self.env['customer.return.line']._returnable_quantities(sale_lines)
+        return [{'sale_line_id': line.id, 'quantity': quantities[line]}
+                for line in sale_lines if quantities[line] > 0]
+
+    # ------------------------------------------------------------------
+    # Process
+    # ------------------------------------------------------------------
+    def _ensure_state(self, allowed, action_label):
+        wrong = self.filtered(lambda case: case.state not in allowed)
+        if wrong:
+            states = dict(self._fields['state']._description_selection(self.env))
+            raise UserError(self.env._(
+                "%(action)s is not possible for %(names)s in status %(state)s.",
+                action=action_label, names=", ".join(wrong.mapped('name')),
+                state=", ".join(sorted({str(states[s]) for s in wrong.mapped('state')}))))
+
+    def _ensure_group(self, groups, action_label):
+        if not any(self.env.user.has_group(group) for group in groups):
+            raise AccessError(self.env._(
+                "You are not allowed to do this: %(action)s.", action=action_label))
+
+    def _check_request(self):
+        """Refuse requests that cannot be reviewed: no line, no reason, missing condition,
+        quantities that were not delivered or are already returned."""
+        for case in self:
+            if not case.line_ids:
+                raise UserError(self.env._("Add the products to return to %(name)s.", name=case.name))
+            if not case.reason_id:
+                raise UserError(self.env._("Give the reason of return %(name)s.", name=case.name))
+            if case.company_id.return_require_condition and not all(case.line_ids.mapped('condition')):
+                raise UserError(self.env._(
+                    "Give the condition of the goods on every line of %(name)s.", name=case.name))
+        self.line_ids._check_returnable_quantities()
+
+    def action_submit(self):
+        self._ensure_state(('draft',), self.env._("Submitting"))
+        self._check_request()
+        self.write({'state': 'to_approve', 'date_submitted': fields.Datetime.now()})
+        self._notify_customer('customer_complaint_return.mail_template_return_submitted')
+        return True
+
+    def action_approve(self):
+        self._ensure_group((APPROVER_GROUP,), self.env._("approve returns"))
+        self._ensure_state(('to_approve',), self.env._("Approving"))
+        self._check_request()
+        ineligible = self.filtered(lambda case: not case.is_eligible and not case.eligibility_override)
+        if ineligible:
+            raise UserError(self.env._(
+                "%(names)s does not meet the return conditions: %(why)s A manager may override them.",
+                names=", ".join(ineligible.mapped('name')),
+                why=" ".join(ineligible.line_ids.filtered(lambda line: not line.is_eligible)
+                             .mapped('eligibility_note'))))
+        for case in self:
+            case._create_receipts()
+        for line in self.line_ids:
+            line.qty_approved = line.quantity
+        self.write({
+            'state': 'approved',
+            'date_approved': fields.Datetime.now(),
+            'approved_user_id': self.env.uid,
+        })
+        self._notify_customer('customer_complaint_return.mail_template_return_approved')
+        return True
+
+    def action_reject(self):
+        self._ensure_group((APPROVER_GROUP,), self.env._("reject returns"))
+        self._ensure_state(('draft', 'to_approve'), self.env._("Rejecting"))
+        return self._action_open_decision_wizard('reject')
+
+    def action_cancel(self):
+        self._ensure_state(RETURN_OPEN_STATES, self.env._("Cancelling"))
+        return self._action_open_decision_wizard('cancel')
+
+    def action_override_eligibility(self):
+        self._ensure_group((MANAGER_GROUP,), self.env._("override the return conditions"))
+        self._ensure_state(('draft', 'to_approve'), self.env._("Overriding the conditions"))
+        return self._action_open_decision_wizard('override')
+
+    def action_draft(self):
+        self._ensure_state(('rejected', 'cancelled'), self.env._("Resetting to draft"))
+        self.write({'state': 'draft', 'reject_reason': False, 'cancel_reason': False, 'date_submitted': False})
+        return True
+
+    def _action_open_decision_wizard(self, operation):
+        titles = {
+            'reject': self.env._("Reject Return"),
+            'cancel': self.env._("Cancel Return"),
+            'override': self.env._("Override Return Conditions"),
+        }
+        return {
+            'type': 'ir.actions.act_window',
+            'name': titles[operation],
+            'res_model': 'customer.return.decision',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_return_ids': self.ids, 'default_operation': operation},
+        }
+
+    def _reject(self, reason):
+        """Refuse these requests for ``reason``, which the customer receives."""
+        self._ensure_group((APPROVER_GROUP,), self.env._("reject returns"))
+        self._ensure_state(('draft', 'to_approve'), self.env._("Rejecting"))
+        reason = self.env['customer.complaint']._check_reason(reason)
+        self.write({'state': 'rejected', 'reject_reason': reason})
+        self._notify_customer('customer_complaint_return.mail_template_return_rejected')
+
+    def _cancel(self, reason):
+        """Cancel these cases and their receipts still to come, for ``reason``."""
+        self._ensure_state(RETURN_OPEN_STATES, self.env._("Cancelling"))
+        reason = self.env['customer.complaint']._check_reason(reason)
+        if self.all_picking_ids.filtered(lambda picking: picking.state == 'done'):
+            raise UserError(self.env._("Goods of these returns were already received; they cannot be cancelled."))
+        self.all_picking_ids.sudo().filtered(lambda picking: picking.state != 'cancel').action_cancel()
+        self.write({'state': 'cancelled', 'cancel_reason': reason})
+        self._log_reason(self.env._("Return cancelled"), reason)
+
+    def _override_eligibility(self, reason):
+        self._ensure_group((MANAGER_GROUP,), self.env._("override the return conditions"))
+        reason = self.env['customer.complaint']._check_reason(reason)
+        self.write({'eligibility_override': True})
+        self._log_reason(self.env._("Return conditions overridden"), reason)
+
+    def _log_reason(self, title, reason):
+        body = Markup("<strong>%s</strong><br/>%s") % (title, reason)
+        for case in self:
+            case.message_post(body=body, subtype_xmlid='mail.mt_note')
+
+    # ------------------------------------------------------------------
+    # Receipts (Odoo's own return wizard on the original deliveries)
+    # ------------------------------------------------------------------
+    def _create_receipts(self):
+        """Create the return receipts of this approved case, one per original delivery, through
+        the standard return wizard, so that sale lines and delivered quantities follow."""
+        self.ensure_one()
+        per_picking = defaultdict(dict)
+        for line in self.line_ids:
+            for move, qty in line._allocate_to_deliveries().items():
+                per_picking[move.picking_id][move] = qty
+        for picking, quantities in per_picking.items():
+            wizard = self.env['stock.return.picking'].sudo().with_context(
+                active_model='stock.picking', active_id=picking.id, active_ids=picking.ids,
+            ).create({'picking_id': picking.id, 'customer_return_id': self.id})
+            for wizard_line in wizard.product_return_moves:
+                wizard_line.write({'quantity': quantities.get(wizard_line.move_id, 0.0), 'to_refund': True})
+            wizard.with_context(customer_return_approving=True)._create_return()
+
+    def _attach_return_picking(self, picking):
+        """Link a return ``picking`` made by the standard wizard to this case and its lines,
+        adding lines for products the warehouse returned that the case did not list."""
+        self.ensure_one()
+        picking.customer_return_id = self
+        lines_by_sale_line = {line.sale_line_id: line for line in self.line_ids}
+        new_lines_vals = []
+        for move in picking.move_ids:
+            if move.sale_line_id and move.sale_line_id not in lines_by_sale_line:
+                new_lines_vals.append({'return_id': self.id, 'sale_line_id': move.sale_line_id.id, 'quantity': 0.0})
+                lines_by_sale_line[move.sale_line_id] = True  # placeholder until created
+        if new_lines_vals:
+            for line in self.env['customer.return.line'].create(new_lines_vals):
+                lines_by_sale_line[line.sale_line_id] = line
+        for move in picking.move_ids:
+            line = lines_by_sale_line.get(move.sale_line_id)
+            if line:
+                move.customer_return_line_id = line
+        picking.move_ids.customer_return_line_id._apply_lots_to_receipt()
+
+    def _attach_warehouse_return(self, picking):
+        """Track a return ``picking`` made with the warehouse's Return button: its goods are
+        approved as returned, and the case follows the receipt from now on."""
+        self.ensure_one()
+        self._attach_return_picking(picking)
+        for line in picking.move_ids.customer_return_line_id:
+            moved = sum(move.product_uom._compute_quantity(move.product_uom_qty, line.product_uom_id)
+                        for move in line.move_ids if move.picking_id == picking)
+            quantity = line.quantity if line.state in ('draft', 'to_approve') and line.quantity else 0.0
+            line.with_context(customer_return_from_warehouse=True).write({
+                'quantity': max(quantity, line.qty_approved + moved),
+                'qty_approved': line.qty_approved + moved,
+            })
+        if self.state in ('draft', 'to_approve'):
+            self.write({'state': 'approved', 'date_approved': fields.Datetime.now(), 'approved_user_id': self.env.uid})
+        self.message_post(body=self.env._(
+            "Return receipt %(picking)s created from delivery %(delivery)s by the warehouse.",
+            picking=picking.name, delivery=picking.return_id.name), subtype_xmlid='mail.mt_note')
+
+    # ------------------------------------------------------------------
+    # After the receipt: send back, replace, scrap
+    # ------------------------------------------------------------------
+    def _ensure_operator(self, action_label):
+        self._ensure_group((APPROVER_GROUP, STOCK_GROUP), action_label)
+
+    def action_send_back(self):
+        """Deliver rejected goods, and goods to repair or return, back to the customer
+        through a standard return of the return receipts."""
+        self._ensure_operator(self.env._("send goods back"))
+        self._ensure_state(('approved', 'received'), self.env._("Sending goods back"))
+        pickings = self.env['stock.picking']
+        for case in self:
+            pickings |= case._create_send_back_deliveries()
+        if not pickings:
+            raise UserError(self.env._("There are no received goods to send back."))
+        return self._action_view_records(pickings, 'stock.action_picking_tree_all')
+
+    def _create_send_back_deliveries(self):
+        self.ensure_one()
+        per_receipt = defaultdict(dict)
+        for line in self.line_ids:
+            to_send = line.qty_to_send_back
+            for move in line._received_moves():
+                if to_send <= 0:
+                    break
+                qty = min(to_send, move.quantity - sum(
+                    move.returned_move_ids.filtered(lambda m: m.state != 'cancel').mapped('product_uom_qty')))
+                if qty > 0:
+                    per_receipt[move.picking_id][move] = qty
+                    to_send -= qty
+        pickings = self.env['stock.picking']
+        for receipt, quantities in per_receipt.items():
+            wizard = self.env['stock.return.picking'].sudo().with_context(
+                active_model='stock.picking', active_id=receipt.id, active_ids=receipt.ids,
+            ).create({'picking_id': receipt.id})
+            for wizard_line in wizard.product_return_moves:
+                wizard_line.write({'quantity': quantities.get(wizard_line.move_id, 0.0), 'to_refund': True})
+            delivery = wizard._create_return()
+            delivery.customer_return_id = self
+            for move in delivery.move_ids:
+                move.customer_return_line_id = move.origin_returned_move_id.customer_return_line_id
+            pickings |= delivery
+        return pickings
+
+    def action_send_replacement(self):
+        """Deliver replacement goods through the order's own delivery route."""
+        self._ensure_operator(self.env._("send replacements"))
+        self._ensure_state(('approved', 'received'), self.env._("Sending replacements"))
+        procurements = []
+        for line in self.line_ids.filtered(lambda line: line.qty_to_replace > 0):
+            procurements.append(line._prepare_replacement_procurement())
+        if not procurements:
+            raise UserError(self.env._("There is nothing to replace."))
+        self.env['stock.rule'].sudo().run(procurements)
+        lines = self.line_ids
+        pickings = lines.move_ids.picking_id.filtered(lambda picking: picking.picking_type_code == 'outgoing')
+        for picking in pickings.filtered(lambda picking: not picking.customer_return_id):
+            picking.sudo().customer_return_id = picking.move_ids.customer_return_line_id.return_id[:1]
+        return self._action_view_records(pickings, 'stock.action_picking_tree_all')
+
+    def action_scrap(self):
+        """Scrap the accepted goods of the lines to scrap, from where they were received."""
+        self._ensure_operator(self.env._("scrap goods"))
+        self._ensure_state(('approved', 'received'), self.env._("Scrapping"))
+        scraps = self.env['stock.scrap'].sudo().create([
+            vals for line in self.line_ids if line.qty_to_scrap > 0 for vals in line._prepare_scrap_vals()])
+        if not scraps:
+            raise UserError(self.env._("There is nothing to scrap."))
+        scraps.do_scrap()
+        self._update_progress()
+        return True
+
+    # ------------------------------------------------------------------
+    # Credit notes (Odoo's own reversal of the original invoices)
+    # ------------------------------------------------------------------
+    def action_create_credit_note(self):
+        self._ensure_group((FINANCE_GROUP,), self.env._("create credit notes"))
+        self._ensure_state(('approved', 'received', 'done'), self.env._("Crediting"))
+        self._lock_for_update()
+        credit_notes = self.env['account.move']
+        for case in self:
+            credit_notes |= case._create_credit_notes()
+        if not credit_notes:
+            existing = self.credit_note_ids.filtered(lambda move: move.state != 'cancel')
+            if not existing:
+                raise UserError(self.env._(
+                    "There is nothing to credit: no accepted goods to refund are left invoiced and not credited."))
+            credit_notes = existing
+        return self._action_view_records(credit_notes, 'account.action_move_out_refund_type')
+
+    def _lock_for_update(self):
+        # A second click waits for the first one and then sees its credit note.
+        self.env.cr.execute("SELECT id FROM customer_return WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
+        self.invalidate_recordset()
+        self.line_ids.invalidate_recordset()
+
+    def _create_credit_notes(self):
+        """Reverse the invoices of the lines to credit for the quantities to credit, through
+        the standard reversal wizard; the credit notes stay in draft for finance to post."""
+        self.ensure_one()
+        allocation = defaultdict(list)  # invoice -> [(invoice line, return line, quantity)]
+        for line in self.line_ids:
+            quantity = line.qty_to_credit
+            for invoice_line, available in line._creditable_invoice_lines():
+                if float_compare(quantity, 0.0, precision_rounding=line.product_uom_id.rounding) <= 0:
+                    break
+                taken = min(quantity, available)
+                allocation[invoice_line.move_id].append((invoice_line, line, taken))
+                quantity -= taken
+        if not allocation:
+            return self.env['account.move']
+        invoices = self.env['account.move'].union(*allocation)
+        reversal = self.env['account.move.reversal'].with_context(
+            active_model='account.move', active_ids=invoices.ids,
+        ).create({
+            'reason': self.env._("Return %(name)s", name=self.name),
+            'journal_id': invoices[0].journal_id.id,
+            'date': fields.Date.context_today(self),
+        })
+        reversal.refund_moves()
+        credit_notes = reversal.new_move_ids
+        for credit_note in credit_notes:
+            credit_note._keep_returned_lines(allocation[credit_note.reversed_entry_id])
+        credit_notes.customer_return_id = self
+        # Finance only reads cases: the note is still theirs, logged with elevated rights.
+        self.sudo().message_post(body=Markup("%s %s") % (
+            self.env._("Credit notes created:"),
+            Markup(", ").join(note._get_html_link() for note in credit_notes)))
+        return credit_notes
+
+    # ------------------------------------------------------------------
+    # Progress: received, then done once every line is settled
+    # ------------------------------------------------------------------
+    def _update_progress(self):
+        """Move cases forward after their transfers, scraps or credit notes changed."""
+        for case in self.sudo():
+            if case.state == 'approved' and case._is_fully_received():
+                case.state = 'received'
+                case._notify_customer('customer_complaint_return.mail_template_return_received')
+            if case.state == 'received' and all(case.line_ids.mapped('is_settled')):
+                case.write({'state': 'done', 'date_done': fields.Datetime.now()})
+                case._notify_customer('customer_complaint_return.mail_template_return_done')
+
+    def _is_fully_received(self):
+        receipt_moves = self.line_ids.move_ids.filtered(lambda move: move._is_customer_return_receipt())
+        return bool(receipt_moves) and all(move.state in ('done', 'cancel') for move in receipt_moves) \
+            and any(move.state == 'done' for move in receipt_moves)
+
+    # ------------------------------------------------------------------
+    # Customer feedback
+    # ------------------------------------------------------------------
+    def _notify_customer(self, template_xmlid):
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        for case in self:
+            case.message_subscribe(partner_ids=case.partner_id.ids)
+            case.message_post_with_source(template, subtype_xmlid='mail.mt_comment')
+
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
+    def action_view_pickings(self):
+        self.ensure_one()
+        return self._action_view_records(self.picking_ids, 'stock.action_picking_tree_all')
+
+    def action_view_deliveries(self):
+        self.ensure_one()
+        return self._action_view_records(self.delivery_ids, 'stock.action_picking_tree_all')
+
+    def action_view_credit_notes(self):
+        self.ensure_one()
+        return self._action_view_records(self.credit_note_ids, 'account.action_move_out_refund_type')
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return self.sale_order_id.get_formview_action()
+
+    def action_view_complaint(self):
+        self.ensure_one()
+        return self.complaint_id.get_formview_action()
+
+    def _action_view_records(self, records, xmlid):
+        return self.env['customer.complaint']._action_view_records(records, xmlid)
+
+    @api.model
+    def _action_new_for(self, defaults):
+        """Form of a new return prefilled with ``defaults`` (field name -> value)."""
+        context = {f'default_{key}': value for key, value in defaults.items()}
+        return {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("New Return"),
+            'res_model': 'customer.return',
+            'view_mode': 'form',
+            'views': [(False, 'form')],
+            'target': 'current',
+            'context': context,
+        }
+
+    @api.model
+    def _count_per_document(self, field_name, documents):
+        return dict(self._read_group([(field_name, 'in', documents.ids)], [field_name], ['__count']))
+
+    @api.model
+    def _action_for_documents(self, domain, defaults):
+        action = self.env['ir.actions.act_window']._for_xml_id('customer_complaint_return.action_customer_return')
+        action['domain'] = domain
+        action['context'] = {f'default_{key}': value for key, value in defaults.items()}
+        return action
+
+    @api.model
+    def _disposition_for_demand(self, demand):
+        return DISPOSITION_BY_DEMAND.get(demand, 'refund')
