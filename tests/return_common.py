@@ -33,9 +33,10 @@ class ReturnCommon(common.ComplaintCommon):
     # Flow helpers
     # ------------------------------------------------------------------
     def _create_return(self, quantities, order=None, user=None, **values):
-        """A draft return of ``quantities`` ({sale line: quantity}) by ``user`` (default agent 1)."""
+        """A draft return of ``quantities`` ({sale line: quantity}) created by ``user`` (default agent 1,
+        ``False`` for the set-up user), returned in the test's environment."""
         order = order or next(iter(quantities)).order_id
-        env = (user or self.user_agent_1).env if user is not False else self.env
+        env = self.env(user=user or self.user_agent_1) if user is not False else self.env
         return env['customer.return'].create({
             'partner_id': order.partner_id.id,
             'sale_order_id': order.id,
@@ -45,7 +46,7 @@ class ReturnCommon(common.ComplaintCommon):
                 for line, qty in quantities.items()
             ],
             **values,
-        })
+        }).with_env(self.env)
 
     def _submit_and_approve(self, case):
         case.with_user(self.user_agent_1).action_submit()

@@ -60,3 +60,21 @@ class TestReturnFlow(return_common.ReturnCommon):
         with self.assertRaises(UserError):
             case.action_submit()
         self.assertEqual(case.state, 'draft')
+
+    def test_product_return_rate_over_period(self):
+        case = self._create_return({self.sale_line_chair: 2})
+        self._receive(self._submit_and_approve(case))
+        chair = self.product_chair.with_user(self.user_agent_1)
+        self.assertEqual((chair.return_delivered_qty, chair.return_qty, chair.return_rate), (5.0, 2.0, 40.0))
+
+        wizard = self.env['customer.return.rate'].with_user(self.user_manager).create({})
+        action = wizard.action_open()
+        products = self.env['product.product'].with_context(action['context']).search(action['domain'])
+        self.assertEqual(products, self.product_chair)
+        self.assertEqual(products.return_rate, 40.0)
+
+        last_year = self.env['customer.return.rate'].create({'date_from': '2020-01-01', 'date_to': '2020-12-31'})
+        action = last_year.action_open()
+        self.assertFalse(self.env['product.product'].search(action['domain']))
+        old = self.product_chair.with_context(return_date_from='2020-01-01', return_date_to='2020-12-31')
+        self.assertEqual((old.return_delivered_qty, old.return_qty, old.return_rate), (0.0, 0.0, 0.0))

@@ -37,6 +37,11 @@ class AccountMove(models.Model):
         """Trim this draft reversal to the returned goods: ``allocation`` lists
         (original invoice line, return line, quantity); other lines are removed."""
         self.ensure_one()
+        # The allocated lines were gathered return line by return line and share no prefetch:
+        # read what is compared below for all of them at once, not one query per line.
+        self.env['account.move.line'].concat(*(aml for aml, _line, _qty in allocation)).fetch(
+            ['product_id', 'sale_line_ids', 'price_unit', 'product_uom_id'])
+        self.env['customer.return.line'].concat(*(line for _aml, line, _qty in allocation)).mapped('product_uom_id')
         wanted = {}
         for invoice_line, return_line, quantity in allocation:
             key = (invoice_line.product_id, tuple(invoice_line.sale_line_ids.ids), invoice_line.price_unit)

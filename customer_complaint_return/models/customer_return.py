@@ -19,6 +19,8 @@ APPROVER_GROUP = 'customer_complaint_return.group_return_approver'
 MANAGER_GROUP = 'customer_complaint_return.group_complaint_manager'
 FINANCE_GROUP = 'account.group_account_invoice'
 STOCK_GROUP = 'stock.group_stock_user'
+# Statuses only the review (approvers) or the flow itself (superuser) may set.
+REVIEWED_STATES = ('approved', 'received', 'done', 'rejected')
 
 
 class CustomerReturn(models.Model):
@@ -102,16 +104,17 @@ class CustomerReturn(models.Model):
     credit_note_ids = fields.One2many(
         'account.move', 'customer_return_id', string="Credit Notes", readonly=True)
     scrap_ids = fields.One2many('stock.scrap', 'customer_return_id', string="Scraps", readonly=True)
-    picking_count = fields.Integer(compute='_compute_document_counts')
-    delivery_count = fields.Integer(compute='_compute_document_counts')
-    credit_note_count = fields.Integer(compute='_compute_document_counts')
+    # Counted as superuser: the warehouse sees how many credit notes exist, finance how many transfers.
+    picking_count = fields.Integer(compute='_compute_document_counts', compute_sudo=True)
+    delivery_count = fields.Integer(compute='_compute_document_counts', compute_sudo=True)
+    credit_note_count = fields.Integer(compute='_compute_document_counts', compute_sudo=True)
     amount_credited = fields.Monetary(
         compute='_compute_amount_credited', store=True, currency_field='currency_id',
         help="Total (taxes included) of the posted credit notes of this return.")
     credit_payment_state = fields.Selection(
         [('none', "No Credit Note"), ('draft', "To Post"), ('not_paid', "Not Paid"),
          ('partial', "Partially Paid"), ('paid', "Paid")],
-        string="Refund Status", compute='_compute_credit_payment_state')
+        string="Refund Status", compute='_compute_credit_payment_state', compute_sudo=True)
     can_create_credit_note = fields.Boolean(compute='_compute_next_steps')
     can_send_back = fields.Boolean(compute='_compute_next_steps')
     can_send_replacement = fields.Boolean(compute='_compute_next_steps')
@@ -219,6 +222,12 @@ class CustomerReturn(models.Model):
         if self.line_ids.sale_line_id.order_id.partner_id.commercial_partner_id - customer:
             self.line_ids = [Command.clear()]
 
+    @api.onchange('reason_id')
+    def _onchange_reason_id(self):
+        if self.reason_id.default_disposition and self.state == 'draft':
+            for line in self.line_ids:
+                line.disposition = self.reason_id.default_disposition
+
     @api.onchange('sale_order_id')
     def _onchange_sale_order_id(self):
         order = self.sale_order_id
@@ -246,7 +255,24 @@ class CustomerReturn(models.Model):
                 if company not in sequences:
                     sequences[company] = self._get_reference_sequence(company)
                 vals['name'] = sequences[company].next_by_id()
+            self._check_review_values(vals)
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_review_values(vals)
+        return super().write(vals)
+
+    def _check_review_values(self, vals):
+        """Approving, rejecting and overriding are rights, not just buttons: refuse them when
+        written directly by someone without the right."""
+        if self.env.su:
+            return
+        if vals.get('eligibility_override'):
+            self._ensure_group((MANAGER_GROUP,), self.env._("override the return conditions"))
+        if vals.get('allow_early_replacement'):
+            self._ensure_group((MANAGER_GROUP,), self.env._("send replacements before the goods are back"))
+        if vals.get('state') in REVIEWED_STATES or vals.get('approved_user_id') or vals.get('date_approved'):
+            self._ensure_group((APPROVER_GROUP,), self.env._("approve or reject returns"))
 
     @api.model
     def _get_reference_sequence(self, company):
@@ -449,7 +475,8 @@ class CustomerReturn(models.Model):
         approved as returned, and the case follows the receipt from now on."""
         self.ensure_one()
         self._attach_return_picking(picking)
-        for line in picking.move_ids.customer_return_line_id:
+        # The lines in the case's environment: the warehouse only records inspections itself.
+        for line in picking.move_ids.customer_return_line_id.with_env(self.env):
             moved = sum(move.product_uom._compute_quantity(move.product_uom_qty, line.product_uom_id)
                         for move in line.move_ids if move.picking_id == picking)
             quantity = line.quantity if line.state in ('draft', 'to_approve') and line.quantity else 0.0
@@ -619,9 +646,13 @@ class CustomerReturn(models.Model):
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
             return
+        # PDF reports need wkhtmltopdf: without it the customer gets the mail without the PDF
+        # (printable from the case) rather than the step failing.
+        options = {'attachment_ids': []} if template.report_template_ids \
+            and self.env['ir.actions.report'].get_wkhtmltopdf_state() == 'install' else {}
         for case in self:
             case.message_subscribe(partner_ids=case.partner_id.ids)
-            case.message_post_with_source(template, subtype_xmlid='mail.mt_comment')
+            case.message_post_with_source(template, subtype_xmlid='mail.mt_comment', **options)
 
     # ------------------------------------------------------------------
     # Smart buttons
@@ -677,3 +708,18 @@ class CustomerReturn(models.Model):
     @api.model
     def _disposition_for_demand(self, demand):
         return DISPOSITION_BY_DEMAND.get(demand, 'refund')
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    def _demo_receive_and_credit(self, credit=True):
+        """Validate the return receipts of these approved cases in full and, with ``credit``,
+        create and post their credit notes, as the warehouse and finance would. Used by the demo data."""
+        receipts = self.picking_ids.filtered(lambda picking: picking.state not in ('done', 'cancel'))
+        for move in receipts.move_ids:
+            move.quantity = move.product_uom_qty
+        receipts.move_ids.picked = True
+        receipts.with_context(skip_backorder=True, picking_ids_not_to_backorder=receipts.ids).button_validate()
+        if credit and any(self.mapped('can_create_credit_note')):
+            self.action_create_credit_note()
+            self.credit_note_ids.filtered(lambda move: move.state == 'draft').action_post()

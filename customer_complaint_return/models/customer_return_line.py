@@ -2,10 +2,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.customer_complaint_return.const import DISPOSITIONS, GOODS_CONDITIONS, SEND_BACK_DISPOSITIONS
+
+# What the warehouse may write on a return line.
+INSPECTION_FIELDS = {'qty_rejected', 'condition_found', 'inspection_note'}
 
 
 class CustomerReturnLine(models.Model):
@@ -18,7 +21,9 @@ class CustomerReturnLine(models.Model):
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related='return_id.company_id', store=True, index=True, precompute=True)
     state = fields.Selection(related='return_id.state', store=True, string="Status")
-    commercial_partner_id = fields.Many2one(related='return_id.commercial_partner_id')
+    commercial_partner_id = fields.Many2one(
+        related='return_id.commercial_partner_id', store=True, index=True, string="Customer")
+    date_request = fields.Date(related='return_id.date_request', store=True, string="Requested On")
     sale_order_id = fields.Many2one(related='return_id.sale_order_id')
     currency_id = fields.Many2one(related='return_id.currency_id')
     reason_id = fields.Many2one(related='return_id.reason_id', store=True, string="Return Reason")
@@ -81,13 +86,15 @@ class CustomerReturnLine(models.Model):
     amount_credited = fields.Monetary(
         string="Credited Amount", compute='_compute_credited', store=True, currency_field='currency_id',
         help="Untaxed amount of the posted credit notes of this return for this line.")
+    # Computed as superuser: the warehouse and finance read these figures without rights on
+    # each other's documents (invoice lines, credit note lines, stock moves).
     qty_to_credit = fields.Float(
-        string="To Credit", digits='Product Unit', compute='_compute_qty_to_credit',
+        string="To Credit", digits='Product Unit', compute='_compute_qty_to_credit', compute_sudo=True,
         help="Accepted goods still invoiced to the customer and not credited yet.")
-    qty_to_send_back = fields.Float(digits='Product Unit', compute='_compute_next_quantities')
-    qty_to_replace = fields.Float(digits='Product Unit', compute='_compute_next_quantities')
-    qty_to_scrap = fields.Float(digits='Product Unit', compute='_compute_next_quantities')
-    is_settled = fields.Boolean(compute='_compute_next_quantities')
+    qty_to_send_back = fields.Float(digits='Product Unit', compute='_compute_next_quantities', compute_sudo=True)
+    qty_to_replace = fields.Float(digits='Product Unit', compute='_compute_next_quantities', compute_sudo=True)
+    qty_to_scrap = fields.Float(digits='Product Unit', compute='_compute_next_quantities', compute_sudo=True)
+    is_settled = fields.Boolean(compute='_compute_next_quantities', compute_sudo=True)
 
     _quantity_positive = models.Constraint('CHECK(quantity >= 0)', "The requested quantity cannot be negative.")
     _rejected_positive = models.Constraint('CHECK(qty_rejected >= 0)', "The rejected quantity cannot be negative.")
@@ -318,7 +325,19 @@ class CustomerReturnLine(models.Model):
         if problems:
             raise UserError("\n".join(problems))
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_reviewed(self):
+        reviewed = self.filtered(lambda line: line.state not in ('draft', 'to_approve'))
+        if reviewed:
+            raise UserError(self.env._(
+                "Lines of approved, rejected or cancelled returns cannot be removed: %(names)s.",
+                names=", ".join(reviewed.return_id.mapped('name'))))
+
     def write(self, vals):
+        if not self.env.su and vals.keys() - INSPECTION_FIELDS \
+                and not self.env.user.has_group('customer_complaint_return.group_complaint_user'):
+            # The warehouse records the inspection; the request itself is customer service's.
+            raise AccessError(self.env._("You may only record the inspection of returned goods."))
         if vals.keys() & {'sale_line_id', 'quantity', 'lot_ids'} \
                 and not self.env.context.get('customer_return_from_warehouse'):
             locked = self.filtered(lambda line: line.state not in ('draft', 'to_approve'))
@@ -339,8 +358,11 @@ class CustomerReturnLine(models.Model):
         the requested lots first, then the oldest deliveries, never beyond what each delivered
         and did not get back yet."""
         self.ensure_one()
-        moves = self.sale_line_id.move_ids.filtered(
-            lambda move: move.state == 'done' and move._is_to_customer() and move.product_id == self.product_id)
+        order_moves = self.sale_line_id.move_ids
+        # Keep the prefetch of every line's moves: what they got back is read once for all lines.
+        moves = order_moves.filtered(
+            lambda move: move.state == 'done' and move._is_to_customer() and move.product_id == self.product_id,
+        ).with_prefetch(order_moves._prefetch_ids)
         moves = moves.sorted(lambda move: (not (move.move_line_ids.lot_id & self.lot_ids), move.date, move.id))
         remaining = self.quantity
         allocation = {}

@@ -98,6 +98,9 @@ class SaleOrder(models.Model):
             raise UserError(self.env._(
                 "Deliveries %(names)s could not be validated.", names=", ".join(not_done.mapped('name'))))
         pickings.date_done = date
+        # The stock moves too: return windows and return rates count from the moves' date.
+        pickings.move_ids.date = date
+        pickings.move_ids.move_line_ids.date = date
         invoices = self._create_invoices(grouped=True)
         invoices.invoice_date = date.date()
         invoices.action_post()

@@ -27,3 +27,10 @@ class StockMove(models.Model):
         result = super()._action_cancel()
         self.customer_return_line_id.return_id._update_progress()
         return result
+
+    def _prepare_move_split_vals(self, qty):
+        # The rest of a partly received return stays on its return line (backorders).
+        vals = super()._prepare_move_split_vals(qty)
+        if self.customer_return_line_id:
+            vals['customer_return_line_id'] = self.customer_return_line_id.id
+        return vals

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
@@ -12,6 +12,11 @@ class StockPicking(models.Model):
     customer_return_id = fields.Many2one(
         'customer.return', string="Customer Return", index='btree_not_null', copy=False, readonly=True,
         check_company=True)
+
+    @api.constrains('customer_return_id')
+    def _check_customer_return_company(self):
+        # Transfers only check their companies when confirmed or validated: check this link at once.
+        self._check_company(['customer_return_id'])
 
     def _compute_complaint_count(self):
         counts = self.env['customer.complaint']._count_per_document('picking_ids', self)
@@ -28,6 +33,12 @@ class StockPicking(models.Model):
         }
         return self.env['customer.complaint']._action_for_documents(
             [('picking_ids', 'in', self.ids)], defaults)
+
+    def _create_backorder_picking(self):
+        backorder = super()._create_backorder_picking()
+        if self.customer_return_id:
+            backorder.customer_return_id = self.customer_return_id
+        return backorder
 
     def action_view_customer_return(self):
         self.ensure_one()

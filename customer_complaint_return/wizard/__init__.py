@@ -1,3 +1,4 @@
 from . import customer_complaint_reason
 from . import customer_return_decision
 from . import stock_return_picking
+from . import customer_return_rate
