@@ -189,6 +189,9 @@ class TestReturnProcessing(return_common.ReturnCommon):
         self.assertEqual(line.qty_to_replace, 0.0)
         self.assertEqual(case.state, 'approved')  # the goods are still to come back
         self.assertEqual(self.sale_line_chair.qty_delivered, 7.0)
+        # The replacement travelling ahead of the return is not billed.
+        self.assertEqual(self.sale_line_chair.qty_to_invoice, 0.0)
+        self.assertEqual(self.order.invoice_status, 'invoiced')
 
         self._receive(receipt)
         self.assertEqual(line.qty_received, 2.0)
@@ -257,6 +260,9 @@ class TestReturnProcessing(return_common.ReturnCommon):
         self._receive(receipt)
         self.assertEqual(case.state, 'received')
         self.assertEqual((line_chair.qty_to_send_back, line_desk.qty_to_send_back), (2.0, 1.0))
+        # Goods in for repair or on their way back stay paid for: the order proposes no credit.
+        self.assertEqual((chair_line.qty_delivered, desk_line.qty_delivered), (1.0, 0.0))
+        self.assertEqual((chair_line.qty_to_invoice, desk_line.qty_to_invoice), (0.0, 0.0))
         self.assertEqual((line_chair.qty_to_credit, line_desk.qty_to_credit), (0.0, 0.0))
         self.assertFalse(case.can_create_credit_note)
         refunds = self._count_refunds(self.customer)

@@ -405,6 +405,14 @@ class CustomerReturnLine(models.Model):
                     move.move_line_ids.unlink()
                     self.env['stock.move.line'].create(vals_list)
 
+    def _qty_kept_paid(self):
+        """Goods of this line that stay paid for but are not with the customer right now:
+        received and not credited (rejected, or accepted for another disposition than refund),
+        less what already went out to the customer for them (sent back or replaced)."""
+        self.ensure_one()
+        kept = self.qty_rejected + (self.qty_accepted if self.disposition != 'refund' else 0.0)
+        return kept - self.qty_sent_back - self.qty_replaced
+
     def _received_moves(self):
         return self.move_ids.filtered(lambda move: move.state == 'done' and move._is_customer_return_receipt())
 

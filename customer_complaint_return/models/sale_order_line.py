@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+# States of return cases whose goods count in the order's invoicing.
+ACTIVE_RETURN_STATES = ('approved', 'received', 'done')
+
 
 class SaleOrderLine(models.Model):
     _inherit = 'sale.order.line'
@@ -8,25 +11,25 @@ class SaleOrderLine(models.Model):
         'customer.return.line', 'sale_line_id', string="Return Lines",
         groups='customer_complaint_return.group_complaint_user,stock.group_stock_user,account.group_account_invoice')
 
-    @api.depends('customer_return_line_ids.qty_accepted', 'customer_return_line_ids.disposition',
-                 'customer_return_line_ids.state')
+    @api.depends('customer_return_line_ids.qty_accepted', 'customer_return_line_ids.qty_rejected',
+                 'customer_return_line_ids.qty_sent_back', 'customer_return_line_ids.qty_replaced',
+                 'customer_return_line_ids.disposition', 'customer_return_line_ids.state')
     def _compute_qty_to_invoice(self):
         super()._compute_qty_to_invoice()
         for line in self:
             if line.state != 'sale' or line.display_type:
                 continue
+            return_lines = line.sudo().customer_return_line_ids.filtered(
+                lambda return_line: return_line.state in ACTIVE_RETURN_STATES)
+            if not return_lines:
+                continue
             # Lines invoiced on ordered quantities do not lower with returns: goods refunded
             # through a return case are no longer to invoice, or the order would bill them again.
             if line.product_id.invoice_policy == 'order':
-                line.qty_to_invoice -= line._customer_return_accepted_qty('refund')
-            # Lines invoiced on delivered quantities do: goods scrapped without credit came back
-            # but stay paid for, or the order would credit them.
+                line.qty_to_invoice -= sum(
+                    return_line.qty_accepted for return_line in return_lines if return_line.disposition == 'refund')
+            # Lines invoiced on delivered quantities follow every receipt and delivery: goods the
+            # customer keeps paid for (rejected, replaced, repaired, sent back or scrapped without
+            # credit) must neither be credited nor billed again while they travel.
             elif line.product_id.invoice_policy == 'delivery':
-                line.qty_to_invoice += line._customer_return_accepted_qty('scrap')
-
-    def _customer_return_accepted_qty(self, disposition):
-        """Goods accepted back on the open or settled return lines of ``disposition``."""
-        self.ensure_one()
-        return sum(
-            return_line.qty_accepted for return_line in self.sudo().customer_return_line_ids
-            if return_line.disposition == disposition and return_line.state in ('approved', 'received', 'done'))
+                line.qty_to_invoice += sum(return_line._qty_kept_paid() for return_line in return_lines)
