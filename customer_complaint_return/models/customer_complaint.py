@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from markupsafe import Markup
 from pytz import utc
 
 from odoo import api, fields, models
@@ -18,7 +17,6 @@ from odoo.addons.customer_complaint_return.const import (
     SEVERITIES,
 )
 
-SEQUENCE_CODE = 'customer.complaint'
 # Days of the calendar read at once to plan deadlines; longer deadlines fall back to plan_hours().
 PLANNING_WINDOW_DAYS = 45
 
@@ -26,42 +24,30 @@ PLANNING_WINDOW_DAYS = 45
 class CustomerComplaint(models.Model):
     _name = 'customer.complaint'
     _description = "Customer Complaint"
-    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _inherit = ['customer.case.mixin', 'mail.thread', 'mail.activity.mixin']
     _order = 'date_received desc, id desc'
     _check_company_auto = True
     _primary_email = 'email'
     _mail_thread_customer = True
+    _case_sequence_code = 'customer.complaint'
+    _case_sequence_prefix = 'CMP/%(year)s/'
 
     # ------------------------------------------------------------------
     # Intake
     # ------------------------------------------------------------------
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, index='trigram',
-        default=lambda self: self.env._("New"))
     subject = fields.Char(tracking=True, help="What the complaint is about, in a few words.")
-    active = fields.Boolean(default=True, tracking=True)
-    company_id = fields.Many2one(
-        'res.company', required=True, index=True, default=lambda self: self.env.company)
     state = fields.Selection(
         COMPLAINT_STATES, string="Status", required=True, default='new', copy=False,
         index=True, tracking=True, group_expand=True)
     channel = fields.Selection(CHANNELS, required=True, default='phone', tracking=True)
     date_received = fields.Datetime(
         string="Received On", required=True, default=fields.Datetime.now, tracking=True)
-    partner_id = fields.Many2one(
-        'res.partner', string="Customer", required=True, index=True, tracking=True, check_company=True)
-    commercial_partner_id = fields.Many2one(
-        related='partner_id.commercial_partner_id', string="Customer Company", store=True, index=True,
-        precompute=True)
     contact_name = fields.Char(compute='_compute_contact', store=True, readonly=False, precompute=True)
     phone = fields.Char(compute='_compute_contact', store=True, readonly=False, precompute=True)
     email = fields.Char(
         string="E-mail", compute='_compute_contact', store=True, readonly=False, precompute=True)
 
     # Documents of the customer the complaint is about
-    sale_order_id = fields.Many2one(
-        'sale.order', string="Sales Order", index='btree_not_null', tracking=True, check_company=True,
-        domain="[('partner_id', 'child_of', commercial_partner_id), ('state', '=', 'sale')]")
     picking_ids = fields.Many2many(
         'stock.picking', 'customer_complaint_stock_picking_rel', 'complaint_id', 'picking_id',
         string="Deliveries", check_company=True,
@@ -354,39 +340,9 @@ class CustomerComplaint(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        orders = self.env['sale.order'].browse(
-            [vals['sale_order_id'] for vals in vals_list if vals.get('sale_order_id')])
-        sequences = {}
-        for vals in vals_list:
-            order = orders.browse(vals.get('sale_order_id'))
-            if order:
-                vals.setdefault('partner_id', order.partner_id.id)
-                vals.setdefault('company_id', order.company_id.id)
-            if vals.get('name', self.env._("New")) == self.env._("New"):
-                company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
-                if company not in sequences:
-                    sequences[company] = self._get_reference_sequence(company)
-                vals['name'] = sequences[company].next_by_id()
-        return super().create(vals_list)
-
     @api.model
-    def _get_reference_sequence(self, company):
-        """The company's own sequence of complaint references, created the first time."""
-        sequences = self.env['ir.sequence'].sudo()
-        sequence = sequences.search([('code', '=', SEQUENCE_CODE), ('company_id', '=', company.id)], limit=1)
-        return sequence or sequences.create(self._prepare_reference_sequence_vals(company))
-
-    @api.model
-    def _prepare_reference_sequence_vals(self, company):
-        return {
-            'name': self.env._("Complaint references of %(company)s", company=company.name),
-            'code': SEQUENCE_CODE,
-            'company_id': company.id,
-            'prefix': 'CMP/%(year)s/',
-            'padding': 5,
-        }
+    def _get_reference_sequence_name(self, company):
+        return self.env._("Complaint references of %(company)s", company=company.name)
 
     def write(self, vals):
         rerouting = bool({'severity', 'category_id'} & set(vals)) and 'team_id' not in vals
@@ -420,15 +376,6 @@ class CustomerComplaint(models.Model):
     # ------------------------------------------------------------------
     # Process
     # ------------------------------------------------------------------
-    def _ensure_state(self, allowed, action_label):
-        wrong = self.filtered(lambda complaint: complaint.state not in allowed)
-        if wrong:
-            states = dict(self._fields['state']._description_selection(self.env))
-            raise UserError(self.env._(
-                "%(action)s is not possible for %(names)s in status %(state)s.",
-                action=action_label, names=", ".join(wrong.mapped('name')),
-                state=", ".join(sorted({str(states[s]) for s in wrong.mapped('state')}))))
-
     def _record_first_response(self, when=None):
         self.filtered(lambda complaint: not complaint.date_first_response).write(
             {'date_first_response': when or fields.Datetime.now()})
@@ -494,17 +441,6 @@ class CustomerComplaint(models.Model):
                 'reopen_count': complaint.reopen_count + 1,
             })
         self._log_reason(self.env._("Complaint reopened"), reason)
-
-    def _check_reason(self, reason):
-        reason = (reason or '').strip()
-        if not reason:
-            raise UserError(self.env._("Give a reason."))
-        return reason
-
-    def _log_reason(self, title, reason):
-        body = Markup("<strong>%s</strong><br/>%s") % (title, reason)
-        for complaint in self:
-            complaint.message_post(body=body, subtype_xmlid='mail.mt_note')
 
     # ------------------------------------------------------------------
     # Mail
@@ -583,11 +519,6 @@ class CustomerComplaint(models.Model):
         return self._action_view_records(self.invoice_ids, 'account.action_move_out_invoice_type')
 
     @api.model
-    def _count_per_document(self, field_name, documents):
-        """Number of complaints of each of ``documents``, linked to them through ``field_name``."""
-        return dict(self._read_group([(field_name, 'in', documents.ids)], [field_name], ['__count']))
-
-    @api.model
     def _action_for_documents(self, domain, defaults):
         """Complaints matching ``domain``; a new one gets ``defaults``."""
         action = self.env['ir.actions.act_window']._for_xml_id('customer_complaint_return.action_customer_complaint')
@@ -596,13 +527,4 @@ class CustomerComplaint(models.Model):
             f'default_{key}': [Command.set(value)] if isinstance(value, list) else value
             for key, value in defaults.items()
         }
-        return action
-
-    def _action_view_records(self, records, xmlid):
-        action = self.env['ir.actions.act_window']._for_xml_id(xmlid)
-        action['context'] = {'create': False}
-        if len(records) == 1:
-            action.update(views=[(False, 'form')], res_id=records.id)
-        else:
-            action['domain'] = [('id', 'in', records.ids)]
         return action

@@ -14,7 +14,6 @@ from odoo.addons.customer_complaint_return.const import (
     RETURN_STATES,
 )
 
-SEQUENCE_CODE = 'customer.return'
 APPROVER_GROUP = 'customer_complaint_return.group_return_approver'
 MANAGER_GROUP = 'customer_complaint_return.group_complaint_manager'
 FINANCE_GROUP = 'account.group_account_invoice'
@@ -26,31 +25,19 @@ REVIEWED_STATES = ('approved', 'received', 'done', 'rejected')
 class CustomerReturn(models.Model):
     _name = 'customer.return'
     _description = "Customer Return"
-    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _inherit = ['customer.case.mixin', 'mail.thread', 'mail.activity.mixin']
     _order = 'date_request desc, id desc'
     _check_company_auto = True
     _mail_thread_customer = True
+    _case_sequence_code = 'customer.return'
+    _case_sequence_prefix = 'RMA/%(year)s/'
 
     # ------------------------------------------------------------------
     # Request
     # ------------------------------------------------------------------
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, index='trigram',
-        default=lambda self: self.env._("New"))
-    active = fields.Boolean(default=True, tracking=True)
-    company_id = fields.Many2one(
-        'res.company', required=True, index=True, default=lambda self: self.env.company)
     state = fields.Selection(
         RETURN_STATES, string="Status", required=True, default='draft', copy=False,
         index=True, tracking=True, group_expand=True)
-    partner_id = fields.Many2one(
-        'res.partner', string="Customer", required=True, index=True, tracking=True, check_company=True)
-    commercial_partner_id = fields.Many2one(
-        related='partner_id.commercial_partner_id', string="Customer Company", store=True, index=True,
-        precompute=True)
-    sale_order_id = fields.Many2one(
-        'sale.order', string="Sales Order", index='btree_not_null', tracking=True, check_company=True,
-        domain="[('partner_id', 'child_of', commercial_partner_id), ('state', '=', 'sale')]")
     complaint_id = fields.Many2one(
         'customer.complaint', string="Complaint", index='btree_not_null', tracking=True, check_company=True,
         domain="[('commercial_partner_id', '=', commercial_partner_id)]")
@@ -242,19 +229,7 @@ class CustomerReturn(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        orders = self.env['sale.order'].browse(
-            [vals['sale_order_id'] for vals in vals_list if vals.get('sale_order_id')])
-        sequences = {}
         for vals in vals_list:
-            order = orders.browse(vals.get('sale_order_id'))
-            if order:
-                vals.setdefault('partner_id', order.partner_id.id)
-                vals.setdefault('company_id', order.company_id.id)
-            if vals.get('name', self.env._("New")) == self.env._("New"):
-                company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
-                if company not in sequences:
-                    sequences[company] = self._get_reference_sequence(company)
-                vals['name'] = sequences[company].next_by_id()
             self._check_review_values(vals)
         return super().create(vals_list)
 
@@ -275,17 +250,8 @@ class CustomerReturn(models.Model):
             self._ensure_group((APPROVER_GROUP,), self.env._("approve or reject returns"))
 
     @api.model
-    def _get_reference_sequence(self, company):
-        """The company's own sequence of return references, created the first time."""
-        sequences = self.env['ir.sequence'].sudo()
-        sequence = sequences.search([('code', '=', SEQUENCE_CODE), ('company_id', '=', company.id)], limit=1)
-        return sequence or sequences.create({
-            'name': self.env._("Return references of %(company)s", company=company.name),
-            'code': SEQUENCE_CODE,
-            'company_id': company.id,
-            'prefix': 'RMA/%(year)s/',
-            'padding': 5,
-        })
+    def _get_reference_sequence_name(self, company):
+        return self.env._("Return references of %(company)s", company=company.name)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_processed(self):
@@ -311,15 +277,6 @@ class CustomerReturn(models.Model):
     # ------------------------------------------------------------------
     # Process
     # ------------------------------------------------------------------
-    def _ensure_state(self, allowed, action_label):
-        wrong = self.filtered(lambda case: case.state not in allowed)
-        if wrong:
-            states = dict(self._fields['state']._description_selection(self.env))
-            raise UserError(self.env._(
-                "%(action)s is not possible for %(names)s in status %(state)s.",
-                action=action_label, names=", ".join(wrong.mapped('name')),
-                state=", ".join(sorted({str(states[s]) for s in wrong.mapped('state')}))))
-
     def _ensure_group(self, groups, action_label):
         if not any(self.env.user.has_group(group) for group in groups):
             raise AccessError(self.env._(
@@ -406,14 +363,14 @@ class CustomerReturn(models.Model):
         """Refuse these requests for ``reason``, which the customer receives."""
         self._ensure_group((APPROVER_GROUP,), self.env._("reject returns"))
         self._ensure_state(('draft', 'to_approve'), self.env._("Rejecting"))
-        reason = self.env['customer.complaint']._check_reason(reason)
+        reason = self._check_reason(reason)
         self.write({'state': 'rejected', 'reject_reason': reason})
         self._notify_customer('customer_complaint_return.mail_template_return_rejected')
 
     def _cancel(self, reason):
         """Cancel these cases and their receipts still to come, for ``reason``."""
         self._ensure_state(RETURN_OPEN_STATES, self.env._("Cancelling"))
-        reason = self.env['customer.complaint']._check_reason(reason)
+        reason = self._check_reason(reason)
         if self.all_picking_ids.filtered(lambda picking: picking.state == 'done'):
             raise UserError(self.env._("Goods of these returns were already received; they cannot be cancelled."))
         self.all_picking_ids.sudo().filtered(lambda picking: picking.state != 'cancel').action_cancel()
@@ -422,14 +379,9 @@ class CustomerReturn(models.Model):
 
     def _override_eligibility(self, reason):
         self._ensure_group((MANAGER_GROUP,), self.env._("override the return conditions"))
-        reason = self.env['customer.complaint']._check_reason(reason)
+        reason = self._check_reason(reason)
         self.write({'eligibility_override': True})
         self._log_reason(self.env._("Return conditions overridden"), reason)
-
-    def _log_reason(self, title, reason):
-        body = Markup("<strong>%s</strong><br/>%s") % (title, reason)
-        for case in self:
-            case.message_post(body=body, subtype_xmlid='mail.mt_note')
 
     # ------------------------------------------------------------------
     # Receipts (Odoo's own return wizard on the original deliveries)
@@ -677,9 +629,6 @@ class CustomerReturn(models.Model):
         self.ensure_one()
         return self.complaint_id.get_formview_action()
 
-    def _action_view_records(self, records, xmlid):
-        return self.env['customer.complaint']._action_view_records(records, xmlid)
-
     @api.model
     def _action_new_for(self, defaults):
         """Form of a new return prefilled with ``defaults`` (field name -> value)."""
@@ -693,10 +642,6 @@ class CustomerReturn(models.Model):
             'target': 'current',
             'context': context,
         }
-
-    @api.model
-    def _count_per_document(self, field_name, documents):
-        return dict(self._read_group([(field_name, 'in', documents.ids)], [field_name], ['__count']))
 
     @api.model
     def _action_for_documents(self, domain, defaults):

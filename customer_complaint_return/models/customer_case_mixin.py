@@ -1,0 +1,111 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CustomerCaseMixin(models.AbstractModel):
+    """What complaint and return cases share: a reference from their company's own sequence,
+    the customer and company taken from the sales order, guarded states, reasons logged in
+    the chatter, and the actions that list the documents of a case."""
+    _name = 'customer.case.mixin'
+    _description = "Customer Case"
+
+    # Set by each case model: the code of its sequences and the prefix of its references.
+    _case_sequence_code = None
+    _case_sequence_prefix = None
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, index='trigram',
+        default=lambda self: self.env._("New"))
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        'res.company', required=True, index=True, default=lambda self: self.env.company)
+    partner_id = fields.Many2one(
+        'res.partner', string="Customer", required=True, index=True, tracking=True, check_company=True)
+    commercial_partner_id = fields.Many2one(
+        related='partner_id.commercial_partner_id', string="Customer Company", store=True, index=True,
+        precompute=True)
+    sale_order_id = fields.Many2one(
+        'sale.order', string="Sales Order", index='btree_not_null', tracking=True, check_company=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id), ('state', '=', 'sale')]")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._prepare_case_vals(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _prepare_case_vals(self, vals_list):
+        """Complete ``vals_list`` in place: customer and company of the sales order, and a reference."""
+        orders = self.env['sale.order'].browse(
+            [vals['sale_order_id'] for vals in vals_list if vals.get('sale_order_id')])
+        sequences = {}
+        for vals in vals_list:
+            order = orders.browse(vals.get('sale_order_id'))
+            if order:
+                vals.setdefault('partner_id', order.partner_id.id)
+                vals.setdefault('company_id', order.company_id.id)
+            if vals.get('name', self.env._("New")) == self.env._("New"):
+                company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
+                if company not in sequences:
+                    sequences[company] = self._get_reference_sequence(company)
+                vals['name'] = sequences[company].next_by_id()
+
+    @api.model
+    def _get_reference_sequence(self, company):
+        """The company's own sequence of references, created the first time."""
+        sequences = self.env['ir.sequence'].sudo()
+        sequence = sequences.search(
+            [('code', '=', self._case_sequence_code), ('company_id', '=', company.id)], limit=1)
+        return sequence or sequences.create(self._prepare_reference_sequence_vals(company))
+
+    @api.model
+    def _prepare_reference_sequence_vals(self, company):
+        return {
+            'name': self._get_reference_sequence_name(company),
+            'code': self._case_sequence_code,
+            'company_id': company.id,
+            'prefix': self._case_sequence_prefix,
+            'padding': 5,
+        }
+
+    @api.model
+    def _get_reference_sequence_name(self, company):
+        raise NotImplementedError()
+
+    def _ensure_state(self, allowed, action_label):
+        wrong = self.filtered(lambda case: case.state not in allowed)
+        if wrong:
+            states = dict(self._fields['state']._description_selection(self.env))
+            raise UserError(self.env._(
+                "%(action)s is not possible for %(names)s in status %(state)s.",
+                action=action_label, names=", ".join(wrong.mapped('name')),
+                state=", ".join(sorted({str(states[s]) for s in wrong.mapped('state')}))))
+
+    def _check_reason(self, reason):
+        reason = (reason or '').strip()
+        if not reason:
+            raise UserError(self.env._("Give a reason."))
+        return reason
+
+    def _log_reason(self, title, reason):
+        body = Markup("<strong>%s</strong><br/>%s") % (title, reason)
+        for case in self:
+            case.message_post(body=body, subtype_xmlid='mail.mt_note')
+
+    @api.model
+    def _count_per_document(self, field_name, documents):
+        """Number of cases of each of ``documents``, linked to them through ``field_name``."""
+        return dict(self._read_group([(field_name, 'in', documents.ids)], [field_name], ['__count']))
+
+    @api.model
+    def _action_view_records(self, records, xmlid):
+        """The action ``xmlid`` on ``records``: their form when there is one."""
+        action = self.env['ir.actions.act_window']._for_xml_id(xmlid)
+        action['context'] = {'create': False}
+        if len(records) == 1:
+            action.update(views=[(False, 'form')], res_id=records.id)
+        else:
+            action['domain'] = [('id', 'in', records.ids)]
+        return action
