@@ -3,7 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
 from odoo.tools import float_compare
 
@@ -193,11 +193,11 @@ class CustomerReturn(models.Model):
             customer = case.commercial_partner_id
             order = case.sale_order_id
             if order and order.partner_id.commercial_partner_id != customer:
-                raise UserError(self.env._(
+                raise ValidationError(self.env._(
                     "Sales order %(order)s is not an order of %(customer)s.",
                     order=order.name, customer=customer.display_name))
             if case.complaint_id and case.complaint_id.commercial_partner_id != customer:
-                raise UserError(self.env._(
+                raise ValidationError(self.env._(
                     "Complaint %(complaint)s is not a complaint of %(customer)s.",
                     complaint=case.complaint_id.name, customer=customer.display_name))
 
