@@ -195,6 +195,13 @@ class ComplaintCommon(AccountTestInvoicingCommon):
         })
 
     @classmethod
+    def _load_chinese(cls):
+        """Activate zh_CN with the addon's own translation file; the environment in Chinese."""
+        cls.env['res.lang']._activate_lang('zh_CN')
+        cls.env['ir.module.module']._load_module_terms(['customer_complaint_return'], ['zh_CN'], overwrite=True)
+        return cls.env(context=dict(cls.env.context, lang='zh_CN'))
+
+    @classmethod
     def _create_complaint(cls, **values):
         return cls.env['customer.complaint'].create({
             'partner_id': cls.customer.id,

@@ -31,9 +31,7 @@ class TestComplaintI18n(common.ComplaintCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env['res.lang']._activate_lang('zh_CN')
-        cls.env['ir.module.module']._load_module_terms([MODULE], ['zh_CN'], overwrite=True)
-        cls.env_zh = cls.env(context=dict(cls.env.context, lang='zh_CN'))
+        cls.env_zh = cls._load_chinese()
 
     def _complaint_zh(self, **values):
         return self._create_complaint(**values).with_env(self.env_zh)

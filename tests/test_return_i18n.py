@@ -4,8 +4,6 @@ from odoo.tests import tagged
 
 import return_common
 
-MODULE = 'customer_complaint_return'
-
 
 @tagged('post_install', '-at_install')
 class TestReturnI18n(return_common.ReturnCommon):
@@ -13,9 +11,7 @@ class TestReturnI18n(return_common.ReturnCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env['res.lang']._activate_lang('zh_CN')
-        cls.env['ir.module.module']._load_module_terms([MODULE], ['zh_CN'], overwrite=True)
-        cls.env_zh = cls.env(context=dict(cls.env.context, lang='zh_CN'))
+        cls.env_zh = cls._load_chinese()
 
     def test_labels(self):
         Return = self.env_zh['customer.return']

@@ -1,6 +1,5 @@
 """Query budgets of returns: approving a 10-line return, crediting it, and listing cases must
 not cost queries per line in our code."""
-from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tests.common import users, warmup
 

@@ -24,7 +24,7 @@ class AccountMove(models.Model):
         defaults = {
             'partner_id': self.partner_id.id,
             'company_id': self.company_id.id,
-            'invoice_ids': [self.id],
+            'invoice_ids': [Command.set(self.ids)],
         }
         return self.env['customer.complaint']._action_for_documents(
             [('invoice_ids', 'in', self.ids)], defaults)

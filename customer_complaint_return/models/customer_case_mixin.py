@@ -11,9 +11,11 @@ class CustomerCaseMixin(models.AbstractModel):
     _name = 'customer.case.mixin'
     _description = "Customer Case"
 
-    # Set by each case model: the code of its sequences and the prefix of its references.
+    # Set by each case model: the code of its sequences, the prefix of its references and
+    # the action listing its cases.
     _case_sequence_code = None
     _case_sequence_prefix = None
+    _case_action_xmlid = None
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, index='trigram',
@@ -109,3 +111,28 @@ class CustomerCaseMixin(models.AbstractModel):
         else:
             action['domain'] = [('id', 'in', records.ids)]
         return action
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return self.sale_order_id.get_formview_action()
+
+    @api.model
+    def _action_for_documents(self, domain, defaults):
+        """Cases matching ``domain``; a new one gets ``defaults`` (field name -> value)."""
+        action = self.env['ir.actions.act_window']._for_xml_id(self._case_action_xmlid)
+        action['domain'] = domain
+        action['context'] = {f'default_{key}': value for key, value in defaults.items()}
+        return action
+
+    @api.model
+    def _action_new_for(self, defaults, title):
+        """Form of a new case titled ``title``, prefilled with ``defaults`` (field name -> value)."""
+        return {
+            'type': 'ir.actions.act_window',
+            'name': title,
+            'res_model': self._name,
+            'view_mode': 'form',
+            'views': [(False, 'form')],
+            'target': 'current',
+            'context': {f'default_{key}': value for key, value in defaults.items()},
+        }

@@ -31,6 +31,7 @@ class CustomerComplaint(models.Model):
     _mail_thread_customer = True
     _case_sequence_code = 'customer.complaint'
     _case_sequence_prefix = 'CMP/%(year)s/'
+    _case_action_xmlid = 'customer_complaint_return.action_customer_complaint'
 
     # ------------------------------------------------------------------
     # Intake
@@ -506,10 +507,6 @@ class CustomerComplaint(models.Model):
     # ------------------------------------------------------------------
     # Smart buttons
     # ------------------------------------------------------------------
-    def action_view_sale_order(self):
-        self.ensure_one()
-        return self.sale_order_id.get_formview_action()
-
     def action_view_pickings(self):
         self.ensure_one()
         return self._action_view_records(self.picking_ids, 'stock.action_picking_tree_all')
@@ -517,14 +514,3 @@ class CustomerComplaint(models.Model):
     def action_view_invoices(self):
         self.ensure_one()
         return self._action_view_records(self.invoice_ids, 'account.action_move_out_invoice_type')
-
-    @api.model
-    def _action_for_documents(self, domain, defaults):
-        """Complaints matching ``domain``; a new one gets ``defaults``."""
-        action = self.env['ir.actions.act_window']._for_xml_id('customer_complaint_return.action_customer_complaint')
-        action['domain'] = domain
-        action['context'] = {
-            f'default_{key}': [Command.set(value)] if isinstance(value, list) else value
-            for key, value in defaults.items()
-        }
-        return action

@@ -31,6 +31,7 @@ class CustomerReturn(models.Model):
     _mail_thread_customer = True
     _case_sequence_code = 'customer.return'
     _case_sequence_prefix = 'RMA/%(year)s/'
+    _case_action_xmlid = 'customer_complaint_return.action_customer_return'
 
     # ------------------------------------------------------------------
     # Request
@@ -395,12 +396,21 @@ class CustomerReturn(models.Model):
             for move, qty in line._allocate_to_deliveries().items():
                 per_picking[move.picking_id][move] = qty
         for picking, quantities in per_picking.items():
-            wizard = self.env['stock.return.picking'].sudo().with_context(
-                active_model='stock.picking', active_id=picking.id, active_ids=picking.ids,
-            ).create({'picking_id': picking.id, 'customer_return_id': self.id})
-            for wizard_line in wizard.product_return_moves:
-                wizard_line.write({'quantity': quantities.get(wizard_line.move_id, 0.0), 'to_refund': True})
-            wizard.with_context(customer_return_approving=True)._create_return()
+            self.with_context(customer_return_approving=True)._return_with_wizard(
+                picking, quantities, customer_return_id=self.id)
+
+    @api.model
+    def _return_with_wizard(self, picking, quantities, **wizard_vals):
+        """Return ``quantities`` ({move of ``picking``: quantity}) with Odoo's own return wizard,
+        updating the order's quantities; the wizard runs with elevated rights, after our checks."""
+        wizard = self.env['stock.return.picking'].sudo().with_context(
+            active_model='stock.picking', active_id=picking.id, active_ids=picking.ids,
+        ).create({'picking_id': picking.id, **wizard_vals})
+        wizard.product_return_moves = [
+            Command.update(wizard_line.id, {'quantity': quantities.get(wizard_line.move_id, 0.0), 'to_refund': True})
+            for wizard_line in wizard.product_return_moves
+        ]
+        return wizard._create_return()
 
     def _attach_return_picking(self, picking):
         """Link a return ``picking`` made by the standard wizard to this case and its lines,
@@ -475,12 +485,7 @@ class CustomerReturn(models.Model):
                     to_send -= qty
         pickings = self.env['stock.picking']
         for receipt, quantities in per_receipt.items():
-            wizard = self.env['stock.return.picking'].sudo().with_context(
-                active_model='stock.picking', active_id=receipt.id, active_ids=receipt.ids,
-            ).create({'picking_id': receipt.id})
-            for wizard_line in wizard.product_return_moves:
-                wizard_line.write({'quantity': quantities.get(wizard_line.move_id, 0.0), 'to_refund': True})
-            delivery = wizard._create_return()
+            delivery = self._return_with_wizard(receipt, quantities)
             delivery.customer_return_id = self
             for move in delivery.move_ids:
                 move.customer_return_line_id = move.origin_returned_move_id.customer_return_line_id
@@ -621,34 +626,9 @@ class CustomerReturn(models.Model):
         self.ensure_one()
         return self._action_view_records(self.credit_note_ids, 'account.action_move_out_refund_type')
 
-    def action_view_sale_order(self):
-        self.ensure_one()
-        return self.sale_order_id.get_formview_action()
-
     def action_view_complaint(self):
         self.ensure_one()
         return self.complaint_id.get_formview_action()
-
-    @api.model
-    def _action_new_for(self, defaults):
-        """Form of a new return prefilled with ``defaults`` (field name -> value)."""
-        context = {f'default_{key}': value for key, value in defaults.items()}
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("New Return"),
-            'res_model': 'customer.return',
-            'view_mode': 'form',
-            'views': [(False, 'form')],
-            'target': 'current',
-            'context': context,
-        }
-
-    @api.model
-    def _action_for_documents(self, domain, defaults):
-        action = self.env['ir.actions.act_window']._for_xml_id('customer_complaint_return.action_customer_return')
-        action['domain'] = domain
-        action['context'] = {f'default_{key}': value for key, value in defaults.items()}
-        return action
 
     @api.model
     def _disposition_for_demand(self, demand):

@@ -35,7 +35,7 @@ class SaleOrder(models.Model):
         defaults = self._prepare_complaint_defaults()
         defaults['line_ids'] = [
             Command.create(vals) for vals in self.env['customer.return']._prepare_lines_from_order(self)]
-        return self.env['customer.return']._action_new_for(defaults)
+        return self.env['customer.return']._action_new_for(defaults, self.env._("New Return"))
 
     def _compute_complaint_count(self):
         counts = self.env['customer.complaint']._count_per_document('sale_order_id', self)
@@ -50,16 +50,8 @@ class SaleOrder(models.Model):
     def action_new_complaint(self):
         """Open a new complaint about this order, prefilled with its customer and documents."""
         self.ensure_one()
-        context = {f'default_{key}': value for key, value in self._prepare_complaint_defaults().items()}
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("New Complaint"),
-            'res_model': 'customer.complaint',
-            'view_mode': 'form',
-            'views': [(False, 'form')],
-            'target': 'current',
-            'context': context,
-        }
+        return self.env['customer.complaint']._action_new_for(
+            self._prepare_complaint_defaults(), self.env._("New Complaint"))
 
     def _prepare_complaint_defaults(self):
         self.ensure_one()

@@ -16,12 +16,12 @@ class SaleOrderLine(models.Model):
                  'customer_return_line_ids.disposition', 'customer_return_line_ids.state')
     def _compute_qty_to_invoice(self):
         super()._compute_qty_to_invoice()
+        # Read the return lines of all order lines at once: this runs whenever an order is invoiced.
+        return_lines_by_line = self.sudo().customer_return_line_ids.filtered(
+            lambda return_line: return_line.state in ACTIVE_RETURN_STATES).grouped('sale_line_id')
         for line in self:
-            if line.state != 'sale' or line.display_type:
-                continue
-            return_lines = line.sudo().customer_return_line_ids.filtered(
-                lambda return_line: return_line.state in ACTIVE_RETURN_STATES)
-            if not return_lines:
+            return_lines = return_lines_by_line.get(line)
+            if line.state != 'sale' or line.display_type or not return_lines:
                 continue
             # Lines invoiced on ordered quantities do not lower with returns: goods refunded
             # through a return case are no longer to invoice, or the order would bill them again.

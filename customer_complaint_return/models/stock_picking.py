@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.fields import Command
 
 
 class StockPicking(models.Model):
@@ -29,7 +30,7 @@ class StockPicking(models.Model):
             'partner_id': self.partner_id.id,
             'company_id': self.company_id.id,
             'sale_order_id': self.sale_id.id,
-            'picking_ids': [self.id],
+            'picking_ids': [Command.set(self.ids)],
         }
         return self.env['customer.complaint']._action_for_documents(
             [('picking_ids', 'in', self.ids)], defaults)
