@@ -210,3 +210,12 @@ class ComplaintCommon(AccountTestInvoicingCommon):
             'date_received': datetime(2026, 11, 2, 9, 0),  # a Monday
             **values,
         })
+
+
+def pdf_rendering_available(env):
+    """Whether Odoo can print PDF reports here (wkhtmltopdf installed and working)."""
+    return env['ir.actions.report'].get_wkhtmltopdf_state() in ('ok', 'upgrade')
+
+
+# Shown by `make test` (pytest -rs) for every PDF test that could not run.
+NO_PDF_REASON = "wkhtmltopdf is not installed: PDF rendering not tested (see README, Prerequisites)"

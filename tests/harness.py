@@ -1,8 +1,8 @@
 """Set-up behind ``make test`` and ``make demo``.
 
-``python3 tests/harness.py test [pytest args]``
+``python3 tests/harness.py test [pytest options and files]``
     throwaway PostgreSQL cluster in a temporary folder, fresh database with the
-    addon installed, pytest (pytest-odoo) over ``tests/``; the cluster and the
+    addon installed, pytest (pytest-odoo) over ``tests/`` or the files given; the cluster and the
     folder are removed afterwards, even on failure or Ctrl-C. Exit status is
     pytest's.
 
@@ -243,6 +243,21 @@ def interrupts_as_exceptions():
 # ---------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------
+def pytest_command(config, pytest_args):
+    """The pytest command line of ``make test``.
+
+    No test folder is named here: pytest.ini's ``testpaths`` gives ``tests/`` when the
+    user names no file, so ``PYTEST_ARGS="tests/test_x.py"`` runs that file only.
+    HttpCase tests need the HTTP server (``--odoo-http``); ``-rs`` lists every skip
+    with its reason, so that a skip never hides.
+    """
+    return [
+        sys.executable, "-m", "pytest",
+        f"--odoo-config={config}", f"--odoo-database={TEST_DB}", "--odoo-log-level=warn", "--odoo-http",
+        "-p", "no:cacheprovider", f"--rootdir={ROOT}", "-rs", *pytest_args,
+    ]
+
+
 def run_tests(pytest_args):
     folder = tempfile.mkdtemp(prefix="ccr-test-")
     cluster = Cluster(folder)
@@ -253,11 +268,7 @@ def run_tests(pytest_args):
             config = os.path.join(folder, "odoo.conf")
             write_odoo_config(config, cluster.connection, os.path.join(folder, "data"))
             install_addon(config, TEST_DB, with_demo=False)
-            command = [
-                sys.executable, "-m", "pytest", os.path.join(ROOT, "tests"),
-                f"--odoo-config={config}", f"--odoo-database={TEST_DB}", "--odoo-log-level=warn",
-                "-p", "no:cacheprovider", f"--rootdir={ROOT}", *pytest_args,
-            ]
+            command = pytest_command(config, pytest_args)
             say("running pytest")
             status = subprocess.run(command, cwd=ROOT).returncode
         except KeyboardInterrupt:
@@ -318,17 +329,29 @@ def run_demo(reset):
     return status
 
 
-def main():
+def parse_command_line(argv):
+    """(command, options) of the harness's command line ``argv``.
+
+    ``test`` hands everything after it to pytest untouched: options first
+    (``-k routing -x``), files, or both. argparse cannot take an option-first
+    remainder, so it only parses the other commands.
+    """
+    if argv[:1] == ["test"]:
+        return "test", [arg for arg in argv[1:] if arg != "--"]
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    test = sub.add_parser("test", help="run the test suite on a throwaway database")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    sub.add_parser("test", help="run the test suite on a throwaway database; the rest goes to pytest")
     demo = sub.add_parser("demo", help="serve the demo database")
     demo.add_argument("--reset", action="store_true", help="drop and recreate the demo database")
-    args = parser.parse_args()
-    if args.command == "test":
-        return run_tests([arg for arg in args.pytest_args if arg != "--"])
-    return run_demo(args.reset)
+    args = parser.parse_args(argv)
+    return args.command, {"reset": args.reset}
+
+
+def main(argv=None):
+    command, options = parse_command_line(sys.argv[1:] if argv is None else argv)
+    if command == "test":
+        return run_tests(options)
+    return run_demo(options["reset"])
 
 
 if __name__ == "__main__":
