@@ -2,7 +2,7 @@
 PYTHON ?= python3
 HARNESS := $(PYTHON) tests/harness.py
 
-.PHONY: test demo demo-reset check-odoo install
+.PHONY: test demo demo-reset i18n check-odoo install
 
 ## make test: throwaway PostgreSQL cluster, fresh database, addon installed, pytest.
 test: check-odoo install
@@ -15,6 +15,10 @@ demo: check-odoo install
 ## make demo-reset: drop ccr_demo and build it again, then serve it.
 demo-reset: check-odoo install
 	@$(HARNESS) demo --reset
+
+## make i18n: export the addon's terms to its .pot and merge them into i18n/zh_CN.po.
+i18n: check-odoo install
+	@$(HARNESS) i18n
 
 check-odoo:
 	@$(PYTHON) -c "import odoo.release as r; assert r.version_info[:2] == (19, 0)" >/dev/null 2>&1 || \

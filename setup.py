@@ -23,19 +23,23 @@ def addon_packages():
 
 
 def addon_data_files():
-    """Data files (XML, CSV, PO, images...) shipped beside the Python code."""
+    """Data files (XML, CSV, PO, images...) shipped beside the Python code, and the
+    scripts of folders that are not packages (``migrations/<version>/*.py``)."""
     found = []
     root = os.path.join(HERE, ADDON)
-    for folder, _dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        is_package = "__init__.py" in files
         for name in files:
-            if not name.endswith((".py", ".pyc")):
-                found.append(os.path.relpath(os.path.join(folder, name), root))
+            if name.endswith(".pyc") or (is_package and name.endswith(".py")):
+                continue
+            found.append(os.path.relpath(os.path.join(folder, name), root))
     return found
 
 
 setup(
     name="odoo-addon-customer_complaint_return",
-    version="19.0.1.0.0",
+    version="19.0.1.1.0",
     description="Customer complaints and returns for Odoo 19",
     long_description=open(os.path.join(HERE, "README.md"), encoding="utf-8").read(),
     long_description_content_type="text/markdown",

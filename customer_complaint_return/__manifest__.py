@@ -1,6 +1,6 @@
 {
     'name': "Customer Complaints & Returns",
-    'version': '19.0.1.0.0',
+    'version': '19.0.1.1.0',
     'category': 'Services/Complaints & Returns',
     'sequence': 160,
     'summary': "Complaint and return cases linked to sale orders, deliveries and credit notes",

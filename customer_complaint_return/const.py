@@ -1,4 +1,11 @@
-"""Selections shared by several models of the addon."""
+"""Selections, named state sets and groups shared by several models of the addon."""
+
+# Groups of the addon and of the host applications it works with.
+GROUP_USER = 'customer_complaint_return.group_complaint_user'
+GROUP_APPROVER = 'customer_complaint_return.group_return_approver'
+GROUP_MANAGER = 'customer_complaint_return.group_complaint_manager'
+GROUP_FINANCE = 'account.group_account_invoice'
+GROUP_STOCK = 'stock.group_stock_user'
 
 SEVERITIES = [
     ('low', "Low"),
@@ -34,9 +41,11 @@ COMPLAINT_STATES = [
     ('closed', "Closed"),
     ('cancelled', "Cancelled"),
 ]
-OPEN_STATES = ('new', 'in_progress')
+COMPLAINT_OPEN_STATES = ('new', 'in_progress')
 # States in which a case has been worked on and can no longer be deleted.
-PROCESSED_STATES = ('in_progress', 'resolved', 'closed')
+COMPLAINT_PROCESSED_STATES = ('in_progress', 'resolved', 'closed')
+COMPLAINT_CANCELLABLE_STATES = ('new', 'in_progress', 'resolved')
+COMPLAINT_REOPENABLE_STATES = ('resolved', 'closed')
 
 RETURN_STATES = [
     ('draft', "Draft"),
@@ -49,6 +58,16 @@ RETURN_STATES = [
 ]
 # States in which goods may still come back for a case.
 RETURN_OPEN_STATES = ('draft', 'to_approve', 'approved')
+# The request may still be changed, rejected, or have its conditions overridden.
+RETURN_REVIEW_STATES = ('draft', 'to_approve')
+# Statuses that only a decision of the review (approvers), or the flow itself, may set.
+RETURN_REVIEWED_STATES = ('approved', 'received', 'done', 'rejected')
+# Approved goods count: they come back, are credited, and change the order's invoicing.
+RETURN_ACTIVE_STATES = ('approved', 'received', 'done')
+# The goods may be sent back, replaced or scrapped.
+RETURN_PROCESSING_STATES = ('approved', 'received')
+# A case closed without goods that can start over as a draft.
+RETURN_RESTARTABLE_STATES = ('rejected', 'cancelled')
 
 # What happens to the accepted goods of a return line.
 DISPOSITIONS = [

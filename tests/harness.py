@@ -6,6 +6,10 @@
     folder are removed afterwards, even on failure or Ctrl-C. Exit status is
     pytest's.
 
+``python3 tests/harness.py i18n``
+    the addon's terms exported to its .pot from a fresh database and merged
+    into its .po files (gettext's msgmerge); prints what is left to translate.
+
 ``python3 tests/harness.py demo [--reset]``
     private cluster in ``.demo/`` of the checkout (or the server chosen with
     PGHOST/PGPORT/PGUSER), database ``ccr_demo`` created once with Odoo's demo
@@ -193,11 +197,17 @@ def odoo(config, *args, check=True):
     return subprocess.run(command, check=check)
 
 
-def install_addon(config, database, with_demo):
-    say(f"creating database {database} and installing {ADDON}{' with demo data' if with_demo else ''}")
+# Installed beside the addon in the test database: kits (phantom bills of materials) are
+# tested there, as most databases that sell kits have Manufacturing.
+TEST_EXTRA_MODULES = ("mrp",)
+
+
+def install_addon(config, database, with_demo, extra_modules=()):
+    modules = ",".join((ADDON, *extra_modules))
+    say(f"creating database {database} and installing {modules}{' with demo data' if with_demo else ''}")
     started = time.monotonic()
     odoo(
-        config, "-d", database, "-i", ADDON, "--stop-after-init", "--log-level=warn",
+        config, "-d", database, "-i", modules, "--stop-after-init", "--log-level=warn",
         "--with-demo" if with_demo else "--without-demo",
     )
     say(f"database {database} ready in {time.monotonic() - started:.0f}s")
@@ -267,7 +277,7 @@ def run_tests(pytest_args):
             cluster.ensure_started()
             config = os.path.join(folder, "odoo.conf")
             write_odoo_config(config, cluster.connection, os.path.join(folder, "data"))
-            install_addon(config, TEST_DB, with_demo=False)
+            install_addon(config, TEST_DB, with_demo=False, extra_modules=TEST_EXTRA_MODULES)
             command = pytest_command(config, pytest_args)
             say("running pytest")
             status = subprocess.run(command, cwd=ROOT).returncode
@@ -282,6 +292,40 @@ def run_tests(pytest_args):
             shutil.rmtree(folder, ignore_errors=True)
             say("test cluster stopped and removed")
     return status
+
+
+def run_i18n():
+    """Export the addon's terms to its .pot from a fresh database (no demo data, as Odoo makes
+    .pot files) and merge them into every .po: new terms come untranslated, gone ones leave."""
+    i18n_dir = os.path.join(ROOT, ADDON, "i18n")
+    pot = os.path.join(i18n_dir, f"{ADDON}.pot")
+    folder = tempfile.mkdtemp(prefix="ccr-i18n-")
+    cluster = Cluster(folder)
+    with interrupts_as_exceptions():
+        try:
+            cluster.ensure_started()
+            config = os.path.join(folder, "odoo.conf")
+            write_odoo_config(config, cluster.connection, os.path.join(folder, "data"))
+            install_addon(config, TEST_DB, with_demo=False)
+            subprocess.run([sys.executable, "-m", "odoo", "i18n", "export", "-c", config, "-d", TEST_DB,
+                            "-l", "pot", "-o", pot, ADDON], check=True)
+            for po in sorted(glob.glob(os.path.join(i18n_dir, "*.po"))):
+                subprocess.run(["msgmerge", "--quiet", "--no-fuzzy-matching", "--update", "--backup=none", po, pot],
+                               check=True)
+                subprocess.run(["msgattrib", "--no-obsolete", "--output-file", po, po], check=True)
+                untranslated = subprocess.run(["msgattrib", "--untranslated", po], capture_output=True, text=True,
+                                              check=True).stdout.count('\nmsgid "') - 1
+                say(f"{os.path.relpath(po, ROOT)}: {max(untranslated, 0)} terms to translate")
+            return 0
+        except KeyboardInterrupt:
+            say("interrupted")
+            return 130
+        except (subprocess.CalledProcessError, FileNotFoundError) as error:
+            say(f"i18n export failed: {error} (msgmerge and msgattrib come with gettext)")
+            return 1
+        finally:
+            cluster.stop()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_demo(reset):
@@ -343,14 +387,17 @@ def parse_command_line(argv):
     sub.add_parser("test", help="run the test suite on a throwaway database; the rest goes to pytest")
     demo = sub.add_parser("demo", help="serve the demo database")
     demo.add_argument("--reset", action="store_true", help="drop and recreate the demo database")
+    sub.add_parser("i18n", help="export the addon's terms to its .pot and merge them into its .po files")
     args = parser.parse_args(argv)
-    return args.command, {"reset": args.reset}
+    return args.command, {"reset": getattr(args, "reset", False)}
 
 
 def main(argv=None):
     command, options = parse_command_line(sys.argv[1:] if argv is None else argv)
     if command == "test":
         return run_tests(options)
+    if command == "i18n":
+        return run_i18n()
     return run_demo(options["reset"])
 
 

@@ -61,7 +61,7 @@ class TestComplaintIntake(common.ComplaintCommon):
         self.assertEqual(form.partner_id, self.customer)
         self.assertEqual(form.company_id, self.company)
         self.assertEqual(form.sale_order_id, self.order)
-        self.assertEqual(self._records(form.picking_ids, 'stock.picking'), self.delivery)
+        self.assertEqual(self._records(form.delivery_ids, 'stock.picking'), self.delivery)
         self.assertEqual(self._records(form.invoice_ids, 'account.move'), self.invoice)
         self.assertEqual(self._records(form.product_ids, 'product.product'), self.product_chair)
         self.assertEqual(form.contact_name, "Lin Wei Trading")
@@ -74,7 +74,7 @@ class TestComplaintIntake(common.ComplaintCommon):
         self.assertEqual(complaint.partner_id, self.customer)
         self.assertEqual(complaint.company_id, self.company)
         self.assertEqual(complaint.sale_order_id, self.order)
-        self.assertEqual(complaint.picking_ids, self.delivery)
+        self.assertEqual(complaint.delivery_ids, self.delivery)
         self.assertEqual(self.delivery.state, 'done')
         self.assertEqual(self.delivery.picking_type_code, 'outgoing')
         self.assertEqual(complaint.invoice_ids, self.invoice)
@@ -109,26 +109,26 @@ class TestComplaintIntake(common.ComplaintCommon):
         # A contact of the same company keeps the company's documents.
         form.partner_id = self.customer_contact
         self.assertEqual(form.sale_order_id, self.order)
-        self.assertEqual(self._records(form.picking_ids, 'stock.picking'), self.delivery)
+        self.assertEqual(self._records(form.delivery_ids, 'stock.picking'), self.delivery)
         self.assertEqual(self._records(form.invoice_ids, 'account.move'), self.invoice)
         self.assertEqual(form.contact_name, "Lin Wei")
 
         form.partner_id = self.other_customer
         self.assertFalse(form.sale_order_id)
-        self.assertEqual(len(form.picking_ids), 0)
+        self.assertEqual(len(form.delivery_ids), 0)
         self.assertEqual(len(form.invoice_ids), 0)
         self.assertEqual(form.contact_name, "Zhang San Retail")
         self.assertEqual(form.email, "zhang.san@example.com")
 
         form.sale_order_id = self.other_order
-        self.assertEqual(self._records(form.picking_ids, 'stock.picking'), self.other_delivery)
+        self.assertEqual(self._records(form.delivery_ids, 'stock.picking'), self.other_delivery)
         self.assertEqual(self._records(form.invoice_ids, 'account.move'), self.other_invoice)
         self.assertEqual(self._records(form.product_ids, 'product.product'), self.product_desk)
         complaint = form.save()
 
         self.assertEqual(complaint.partner_id, self.other_customer)
         self.assertEqual(complaint.sale_order_id, self.other_order)
-        self.assertEqual(complaint.picking_ids, self.other_delivery)
+        self.assertEqual(complaint.delivery_ids, self.other_delivery)
         self.assertEqual(complaint.invoice_ids, self.other_invoice)
 
     def test_sale_order_of_contacts_company_is_accepted(self):
@@ -138,14 +138,14 @@ class TestComplaintIntake(common.ComplaintCommon):
         form.sale_order_id = self.order  # ordered by the company, complained about by its contact
 
         self.assertEqual(form.partner_id, self.customer_contact)
-        self.assertEqual(self._records(form.picking_ids, 'stock.picking'), self.delivery)
+        self.assertEqual(self._records(form.delivery_ids, 'stock.picking'), self.delivery)
         self.assertEqual(self._records(form.invoice_ids, 'account.move'), self.invoice)
         complaint = form.save()
 
         self.assertEqual(complaint.partner_id, self.customer_contact)
         self.assertEqual(complaint.commercial_partner_id, self.customer)
         self.assertEqual(complaint.sale_order_id, self.order)
-        self.assertEqual(complaint.picking_ids, self.delivery)
+        self.assertEqual(complaint.delivery_ids, self.delivery)
         self.assertEqual(complaint.invoice_ids, self.invoice)
         self.assertEqual(complaint.contact_name, "Lin Wei")
 
@@ -155,7 +155,7 @@ class TestComplaintIntake(common.ComplaintCommon):
         form.sale_order_id = self.other_order
 
         self.assertEqual(form.partner_id, self.other_customer)
-        self.assertEqual(self._records(form.picking_ids, 'stock.picking'), self.other_delivery)
+        self.assertEqual(self._records(form.delivery_ids, 'stock.picking'), self.other_delivery)
         complaint = form.save()
         self.assertEqual(complaint.partner_id, self.other_customer)
         self.assertEqual(complaint.sale_order_id, self.other_order)
@@ -207,18 +207,18 @@ class TestComplaintIntake(common.ComplaintCommon):
     def test_documents_of_another_customer_are_refused(self):
         self._assert_refused(
             {'sale_order_id': self.other_order.id},
-            f"Sale order {self.other_order.name} belongs to another customer than Lin Wei Trading")
+            f"{self.other_order.name}: not a document of Lin Wei Trading.")
         self._assert_refused(
-            {'picking_ids': [Command.set(self.other_delivery.ids)]},
-            f"Only deliveries to Lin Wei Trading can be linked: {self.other_delivery.name}")
+            {'delivery_ids': [Command.set(self.other_delivery.ids)]},
+            f"{self.other_delivery.name}: not a document of Lin Wei Trading.")
         self._assert_refused(
             {'invoice_ids': [Command.set(self.other_invoice.ids)]},
-            "Only customer invoices and credit notes of Lin Wei Trading can be linked")
+            f"{self.other_invoice.display_name}: not a document of Lin Wei Trading.")
 
     def test_documents_linked_later_are_checked_too(self):
-        complaint = self._create_complaint(sale_order_id=self.order.id, picking_ids=[Command.set(self.delivery.ids)])
+        complaint = self._create_complaint(sale_order_id=self.order.id, delivery_ids=[Command.set(self.delivery.ids)])
         with self.assertRaises(ValidationError):
-            complaint.picking_ids = [Command.link(self.other_delivery.id)]
+            complaint.delivery_ids = [Command.link(self.other_delivery.id)]
         with self.assertRaises(ValidationError):
             complaint.sale_order_id = self.other_order
         # Changing the customer without the documents is refused as well.
@@ -226,7 +226,7 @@ class TestComplaintIntake(common.ComplaintCommon):
             complaint.partner_id = self.other_customer
         self.assertEqual(complaint.partner_id, self.customer)
         self.assertEqual(complaint.sale_order_id, self.order)
-        self.assertEqual(complaint.picking_ids, self.delivery)
+        self.assertEqual(complaint.delivery_ids, self.delivery)
 
     def test_receipt_and_vendor_bill_are_refused(self):
         receipt = self.env['stock.picking'].create({
@@ -240,11 +240,11 @@ class TestComplaintIntake(common.ComplaintCommon):
         self.assertEqual(vendor_bill.commercial_partner_id, self.customer)
 
         self._assert_refused(
-            {'picking_ids': [Command.set(receipt.ids)]},
-            f"Only deliveries to Lin Wei Trading can be linked: {receipt.name}")
+            {'delivery_ids': [Command.set(receipt.ids)]},
+            f"Only deliveries can be linked: {receipt.name}")
         self._assert_refused(
             {'invoice_ids': [Command.set(vendor_bill.ids)]},
-            "Only customer invoices and credit notes of Lin Wei Trading can be linked")
+            "Only customer invoices and credit notes can be linked")
 
     def test_lot_of_another_product_is_refused(self):
         spring, spring_lot = self._create_lot_product("Gas Spring", "GS-2026-001")
@@ -279,7 +279,7 @@ class TestComplaintIntake(common.ComplaintCommon):
         draft_invoice = self.init_invoice('out_invoice', partner=self.customer, amounts=[50.0])
         complaint = self._create_complaint(partner_id=self.customer_contact.id)
 
-        domains = self.Complaint.fields_get(['sale_order_id', 'picking_ids', 'invoice_ids'], ['domain'])
+        domains = self.Complaint.fields_get(['sale_order_id', 'delivery_ids', 'invoice_ids'], ['domain'])
         eval_context = {
             'commercial_partner_id': complaint.commercial_partner_id.id, 'company_id': complaint.company_id.id}
 
@@ -287,7 +287,7 @@ class TestComplaintIntake(common.ComplaintCommon):
             return self.env[model].search(safe_eval(domains[field]['domain'], eval_context))
 
         self.assertEqual(offered('sale_order_id', 'sale.order'), self.order | contact_order)
-        self.assertEqual(offered('picking_ids', 'stock.picking'), self.delivery | contact_order.picking_ids)
+        self.assertEqual(offered('delivery_ids', 'stock.picking'), self.delivery | contact_order.picking_ids)
         self.assertEqual(offered('invoice_ids', 'account.move'), self.invoice | contact_order.invoice_ids)
         self.assertNotIn(draft_invoice, offered('invoice_ids', 'account.move'))
 
@@ -327,7 +327,7 @@ class TestComplaintIntake(common.ComplaintCommon):
     def test_smart_buttons_count_and_open_the_complaints(self):
         about_order = self._create_complaint(
             partner_id=self.customer_contact.id, sale_order_id=self.order.id,
-            picking_ids=[Command.set(self.delivery.ids)], invoice_ids=[Command.set(self.invoice.ids)])
+            delivery_ids=[Command.set(self.delivery.ids)], invoice_ids=[Command.set(self.invoice.ids)])
         general = self._create_complaint(subject="Rude driver")
         self._create_complaint(partner_id=self.other_customer.id, subject="Someone else")
 
@@ -361,7 +361,7 @@ class TestComplaintIntake(common.ComplaintCommon):
                 self.assertEqual(form.partner_id, partner)
                 self.assertEqual(form.company_id, self.company)
                 self.assertEqual(form.sale_order_id, order)
-                self.assertEqual(self._records(form.picking_ids, 'stock.picking'), pickings)
+                self.assertEqual(self._records(form.delivery_ids, 'stock.picking'), pickings)
                 self.assertEqual(self._records(form.invoice_ids, 'account.move'), invoices)
                 form.subject = "Prefilled"
                 complaint = form.save()

@@ -49,7 +49,7 @@ class TestComplaintPerformance(common.ComplaintCommon):
             'channel': 'email',
             'category_id': self.category_quality.id,
             'sale_order_id': self.order.id,
-            'picking_ids': self.delivery.ids,
+            'delivery_ids': self.delivery.ids,
             'invoice_ids': self.invoice.ids,
             'product_ids': self.product_chair.ids,
             'date_received': datetime(2026, 11, 6, 18, 0),

@@ -15,7 +15,7 @@ class TestComplaintSecurity(common.ComplaintCommon):
         cls.Complaint = cls.env['customer.complaint']
         cls.complaint = cls._create_complaint(
             sale_order_id=cls.order.id,
-            picking_ids=[Command.set(cls.delivery.ids)],
+            delivery_ids=[Command.set(cls.delivery.ids)],
             invoice_ids=[Command.set(cls.invoice.ids)],
             product_ids=[Command.set(cls.product_chair.ids)],
         )
@@ -114,17 +114,17 @@ class TestComplaintSecurity(common.ComplaintCommon):
         self.env.invalidate_all()
         data = self.complaint.with_user(agent).web_read({
             'sale_order_id': {'fields': {'display_name': {}}},
-            'picking_ids': {'fields': {'display_name': {}}},
+            'delivery_ids': {'fields': {'display_name': {}}},
             'invoice_ids': {'fields': {'display_name': {}}},
         })[0]
         self.assertEqual(data['sale_order_id'], {'id': self.order.id, 'display_name': self.order.name})
-        self.assertEqual(data['picking_ids'], [{'id': self.delivery.id, 'display_name': self.delivery.name}])
+        self.assertEqual(data['delivery_ids'], [{'id': self.delivery.id, 'display_name': self.delivery.name}])
         self.assertEqual(data['invoice_ids'], [{'id': self.invoice.id, 'display_name': self.invoice.display_name}])
 
         complaint = self.complaint.with_user(agent)
         self.assertEqual(complaint.sale_order_id.partner_id, self.customer)
         self.assertEqual(complaint.sale_order_id.order_line.product_id, self.product_chair)
-        self.assertEqual(complaint.picking_ids.move_ids.quantity, 5.0)
+        self.assertEqual(complaint.delivery_ids.move_ids.quantity, 5.0)
         self.assertEqual(complaint.invoice_ids.amount_untaxed, 750.0)
         # Reading only: the documents stay out of the agent's reach for changes.
         with self.assertRaises(AccessError):
@@ -259,7 +259,7 @@ class TestComplaintSecurity(common.ComplaintCommon):
         complaint = self.complaint.with_context(allowed_company_ids=[self.company.id, self.company_2.id])
         attempts = [
             {'sale_order_id': self.order_2.id},
-            {'picking_ids': [Command.link(self.delivery_2.id)]},
+            {'delivery_ids': [Command.link(self.delivery_2.id)]},
             {'product_ids': [Command.link(self.product_2.id)]},
         ]
         for vals in attempts:
@@ -269,7 +269,7 @@ class TestComplaintSecurity(common.ComplaintCommon):
                 self.assertIn(next(iter(vals)), str(error.exception))
         self.assertRecordValues(self.complaint, [{
             'sale_order_id': self.order.id,
-            'picking_ids': self.delivery.ids,
+            'delivery_ids': self.delivery.ids,
             'product_ids': self.product_chair.ids,
             'company_id': self.company.id,
         }])

@@ -1,13 +1,21 @@
+from datetime import timedelta
+
 from markupsafe import Markup
+from pytz import utc
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.date_utils import localized
+
+# Days of the calendar read at once to plan deadlines; longer deadlines fall back to plan_hours().
+PLANNING_WINDOW_DAYS = 45
 
 
 class CustomerCaseMixin(models.AbstractModel):
     """What complaint and return cases share: a reference from their company's own sequence,
-    the customer and company taken from the sales order, guarded states, reasons logged in
-    the chatter, and the actions that list the documents of a case."""
+    the customer and company taken from the sales order, the customer's documents checked,
+    guarded states and rights, reasons logged in the chatter, deadlines planned in working
+    hours, and the actions that list the documents of a case."""
     _name = 'customer.case.mixin'
     _description = "Customer Case"
 
@@ -76,6 +84,42 @@ class CustomerCaseMixin(models.AbstractModel):
     def _get_reference_sequence_name(self, company):
         raise NotImplementedError()
 
+    # ------------------------------------------------------------------
+    # The customer's documents
+    # ------------------------------------------------------------------
+    @api.model
+    def _document_customers(self, document):
+        """Commercial entities a document of the host (order, order line, transfer, invoice) or a
+        case belongs to; a transfer also belongs to the customer of its sales order."""
+        if document._name == 'sale.order.line':
+            return document.order_id.partner_id.commercial_partner_id
+        if document._name == 'stock.picking':
+            return document.partner_id.commercial_partner_id | document.sale_id.partner_id.commercial_partner_id
+        if document._name in ('account.move', 'customer.complaint', 'customer.return'):
+            return document.commercial_partner_id
+        return document.partner_id.commercial_partner_id
+
+    def _check_documents_customer(self, *documents):
+        """Refuse the records of ``documents`` (recordsets of any model) that are not this
+        case's customer's."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        foreign = [document for records in documents for document in records
+                   if customer not in self._document_customers(document)]
+        if foreign:
+            raise ValidationError(self.env._(
+                "%(documents)s: not a document of %(customer)s.",
+                documents=", ".join(document.display_name for document in foreign), customer=customer.display_name))
+
+    # ------------------------------------------------------------------
+    # Guards
+    # ------------------------------------------------------------------
+    def _ensure_group(self, groups, action_label):
+        """Refuse ``action_label`` to users in none of ``groups`` (xml ids)."""
+        if not any(self.env.user.has_group(group) for group in groups):
+            raise AccessError(self.env._(
+                "You are not allowed to do this: %(action)s.", action=action_label))
+
     def _ensure_state(self, allowed, action_label):
         wrong = self.filtered(lambda case: case.state not in allowed)
         if wrong:
@@ -96,6 +140,58 @@ class CustomerCaseMixin(models.AbstractModel):
         for case in self:
             case.message_post(body=body, subtype_xmlid='mail.mt_note')
 
+    @api.model
+    def _search_boolean(self, operator, value, domain):
+        """The search of a computed boolean that is true exactly on ``domain``."""
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        wanted = (operator == 'in') == (True in value)
+        return domain if wanted else ~domain
+
+    # ------------------------------------------------------------------
+    # Deadlines in working hours
+    # ------------------------------------------------------------------
+    @api.model
+    def _plan_working_hours(self, calendar, requests):
+        """For each (start, hours) of ``requests``, the moment ``hours`` working hours of
+        ``calendar`` after ``start`` (naive UTC datetimes; False when there is nothing to plan).
+
+        The calendar's work intervals (leaves deducted) are read once for the whole batch.
+        """
+        planned = [False] * len(requests)
+        todo = [(index, start, hours) for index, (start, hours) in enumerate(requests) if start and hours > 0]
+        if not todo:
+            return planned
+        if not calendar:
+            for index, start, hours in todo:
+                planned[index] = start + timedelta(hours=hours)
+            return planned
+        starts = [start for _index, start, _hours in todo]
+        window = (localized(min(starts)), localized(max(starts)) + timedelta(days=PLANNING_WINDOW_DAYS))
+        intervals = [(begin, stop) for begin, stop, _meta in calendar._work_intervals_batch(*window)[False]]
+        for index, start, hours in todo:
+            planned[index] = self._consume_working_hours(intervals, localized(start), hours) \
+                or calendar.plan_hours(hours, start, compute_leaves=True)  # beyond the window
+            if planned[index] and planned[index].tzinfo:
+                planned[index] = planned[index].astimezone(utc).replace(tzinfo=None)
+        return planned
+
+    @api.model
+    def _consume_working_hours(self, intervals, start, hours):
+        """Walk the sorted work ``intervals`` from ``start`` until ``hours`` are used up."""
+        for begin, stop in intervals:
+            if stop <= start:
+                continue
+            begin = max(begin, start)
+            available = (stop - begin).total_seconds() / 3600
+            if hours <= available:
+                return begin + timedelta(hours=hours)
+            hours -= available
+        return None
+
+    # ------------------------------------------------------------------
+    # Documents of a case
+    # ------------------------------------------------------------------
     @api.model
     def _count_per_document(self, field_name, documents):
         """Number of cases of each of ``documents``, linked to them through ``field_name``."""

@@ -1,24 +1,18 @@
-from datetime import timedelta
-
-from pytz import utc
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command, Domain
 from odoo.tools import email_normalize, is_html_empty, single_email_re
-from odoo.tools.date_utils import localized
 
 from odoo.addons.customer_complaint_return.const import (
     CHANNELS,
+    COMPLAINT_CANCELLABLE_STATES,
+    COMPLAINT_OPEN_STATES,
+    COMPLAINT_PROCESSED_STATES,
+    COMPLAINT_REOPENABLE_STATES,
     COMPLAINT_STATES,
     DEMANDS,
-    OPEN_STATES,
-    PROCESSED_STATES,
     SEVERITIES,
 )
-
-# Days of the calendar read at once to plan deadlines; longer deadlines fall back to plan_hours().
-PLANNING_WINDOW_DAYS = 45
 
 
 class CustomerComplaint(models.Model):
@@ -49,8 +43,8 @@ class CustomerComplaint(models.Model):
         string="E-mail", compute='_compute_contact', store=True, readonly=False, precompute=True)
 
     # Documents of the customer the complaint is about
-    picking_ids = fields.Many2many(
-        'stock.picking', 'customer_complaint_stock_picking_rel', 'complaint_id', 'picking_id',
+    delivery_ids = fields.Many2many(
+        'stock.picking', 'customer_complaint_delivery_rel', 'complaint_id', 'picking_id',
         string="Deliveries", check_company=True,
         domain="[('partner_id', 'child_of', commercial_partner_id), ('picking_type_code', '=', 'outgoing')]")
     invoice_ids = fields.Many2many(
@@ -70,7 +64,7 @@ class CustomerComplaint(models.Model):
         string="Evidence", help="Photos, documents and other evidence supplied with the complaint.")
     customer_return_ids = fields.One2many('customer.return', 'complaint_id', string="Returns")
     customer_return_count = fields.Integer(compute='_compute_customer_return_count')
-    picking_count = fields.Integer(compute='_compute_document_counts')
+    delivery_count = fields.Integer(compute='_compute_document_counts')
     invoice_count = fields.Integer(compute='_compute_document_counts')
 
     # ------------------------------------------------------------------
@@ -136,10 +130,10 @@ class CustomerComplaint(models.Model):
             complaint.phone = partner.phone
             complaint.email = partner.email
 
-    @api.depends('picking_ids', 'invoice_ids')
+    @api.depends('delivery_ids', 'invoice_ids')
     def _compute_document_counts(self):
         for complaint in self:
-            complaint.picking_count = len(complaint.picking_ids)
+            complaint.delivery_count = len(complaint.delivery_ids)
             complaint.invoice_count = len(complaint.invoice_ids)
 
     @api.depends('category_id')
@@ -154,7 +148,7 @@ class CustomerComplaint(models.Model):
     def _compute_team_id(self):
         teams = self.env['customer.complaint.team'].search([('company_id', 'in', self.company_id.ids)])
         for complaint in self:
-            if complaint.state not in OPEN_STATES and complaint.team_id:
+            if complaint.state not in COMPLAINT_OPEN_STATES and complaint.team_id:
                 continue  # a handled case keeps the team that handled it
             company_teams = teams.filtered(lambda team: team.company_id == complaint.company_id)
             complaint.team_id = company_teams._select_for(complaint.severity, complaint.category_id)
@@ -190,48 +184,10 @@ class CustomerComplaint(models.Model):
                 complaint.date_response_deadline = next(deadlines)
                 complaint.date_resolution_deadline = next(deadlines)
 
-    @api.model
-    def _plan_working_hours(self, calendar, requests):
-        """For each (start, hours) of ``requests``, the moment ``hours`` working hours of
-        ``calendar`` after ``start`` (naive UTC datetimes; False when there is nothing to plan).
-
-        The calendar's work intervals (leaves deducted) are read once for the whole batch.
-        """
-        planned = [False] * len(requests)
-        todo = [(index, start, hours) for index, (start, hours) in enumerate(requests) if start and hours > 0]
-        if not todo:
-            return planned
-        if not calendar:
-            for index, start, hours in todo:
-                planned[index] = start + timedelta(hours=hours)
-            return planned
-        starts = [start for _index, start, _hours in todo]
-        window = (localized(min(starts)), localized(max(starts)) + timedelta(days=PLANNING_WINDOW_DAYS))
-        intervals = [(begin, stop) for begin, stop, _meta in calendar._work_intervals_batch(*window)[False]]
-        for index, start, hours in todo:
-            planned[index] = self._consume_working_hours(intervals, localized(start), hours) \
-                or calendar.plan_hours(hours, start, compute_leaves=True)  # beyond the window
-            if planned[index] and planned[index].tzinfo:
-                planned[index] = planned[index].astimezone(utc).replace(tzinfo=None)
-        return planned
-
-    @api.model
-    def _consume_working_hours(self, intervals, start, hours):
-        """Walk the sorted work ``intervals`` from ``start`` until ``hours`` are used up."""
-        for begin, stop in intervals:
-            if stop <= start:
-                continue
-            begin = max(begin, start)
-            available = (stop - begin).total_seconds() / 3600
-            if hours <= available:
-                return begin + timedelta(hours=hours)
-            hours -= available
-        return None
-
     def _compute_is_overdue(self):
         now = fields.Datetime.now()
         for complaint in self:
-            is_open = complaint.state in OPEN_STATES
+            is_open = complaint.state in COMPLAINT_OPEN_STATES
             complaint.is_response_overdue = bool(
                 is_open and not complaint.date_first_response
                 and complaint.date_response_deadline and complaint.date_response_deadline < now)
@@ -240,11 +196,11 @@ class CustomerComplaint(models.Model):
                 or (complaint.date_resolution_deadline and complaint.date_resolution_deadline < now)))
 
     def _response_overdue_domain(self):
-        return (Domain('state', 'in', OPEN_STATES) & Domain('date_first_response', '=', False)
+        return (Domain('state', 'in', COMPLAINT_OPEN_STATES) & Domain('date_first_response', '=', False)
                 & Domain('date_response_deadline', '<', fields.Datetime.now()))
 
     def _overdue_domain(self):
-        resolution_late = (Domain('state', 'in', OPEN_STATES)
+        resolution_late = (Domain('state', 'in', COMPLAINT_OPEN_STATES)
                            & Domain('date_resolution_deadline', '<', fields.Datetime.now()))
         return self._response_overdue_domain() | resolution_late
 
@@ -253,13 +209,6 @@ class CustomerComplaint(models.Model):
 
     def _search_is_overdue(self, operator, value):
         return self._search_boolean(operator, value, self._overdue_domain())
-
-    @api.model
-    def _search_boolean(self, operator, value, domain):
-        if operator not in ('in', 'not in'):
-            return NotImplemented
-        wanted = (operator == 'in') == (True in value)
-        return domain if wanted else ~domain
 
     # ------------------------------------------------------------------
     # Constraints and onchanges
@@ -272,28 +221,21 @@ class CustomerComplaint(models.Model):
                 raise ValidationError(self.env._(
                     "%(email)s is not a valid e-mail address.", email=complaint.email))
 
-    @api.constrains('partner_id', 'sale_order_id', 'picking_ids', 'invoice_ids')
-    def _check_documents_customer(self):
+    @api.constrains('partner_id', 'sale_order_id', 'delivery_ids', 'invoice_ids')
+    def _check_documents(self):
         for complaint in self:
-            customer = complaint.partner_id.commercial_partner_id
-            order = complaint.sale_order_id
-            if order and order.partner_id.commercial_partner_id != customer:
+            complaint._check_documents_customer(complaint.sale_order_id, complaint.delivery_ids, complaint.invoice_ids)
+            not_deliveries = complaint.delivery_ids.filtered(lambda picking: picking.picking_type_code != 'outgoing')
+            if not_deliveries:
                 raise ValidationError(self.env._(
-                    "Sale order %(order)s belongs to another customer than %(customer)s.",
-                    order=order.name, customer=customer.display_name))
-            wrong_pickings = complaint.picking_ids.filtered(
-                lambda p: p.picking_type_code != 'outgoing' or customer not in (
-                    p.partner_id.commercial_partner_id | p.sale_id.partner_id.commercial_partner_id))
-            if wrong_pickings:
+                    "Only deliveries can be linked: %(pickings)s.",
+                    pickings=", ".join(not_deliveries.mapped('name'))))
+            not_invoices = complaint.invoice_ids.filtered(
+                lambda move: move.move_type not in ('out_invoice', 'out_refund'))
+            if not_invoices:
                 raise ValidationError(self.env._(
-                    "Only deliveries to %(customer)s can be linked: %(pickings)s.",
-                    customer=customer.display_name, pickings=", ".join(wrong_pickings.mapped('name'))))
-            wrong_moves = complaint.invoice_ids.filtered(
-                lambda m: m.move_type not in ('out_invoice', 'out_refund') or m.commercial_partner_id != customer)
-            if wrong_moves:
-                raise ValidationError(self.env._(
-                    "Only customer invoices and credit notes of %(customer)s can be linked: %(moves)s.",
-                    customer=customer.display_name, moves=", ".join(wrong_moves.mapped('display_name'))))
+                    "Only customer invoices and credit notes can be linked: %(moves)s.",
+                    moves=", ".join(not_invoices.mapped('display_name'))))
 
     @api.constrains('product_ids', 'lot_ids')
     def _check_lots_products(self):
@@ -309,8 +251,7 @@ class CustomerComplaint(models.Model):
         customer = self.partner_id.commercial_partner_id
         if self.sale_order_id and self.sale_order_id.partner_id.commercial_partner_id != customer:
             self.sale_order_id = False
-        self.picking_ids = self.picking_ids.filtered(
-            lambda p: customer in (p.partner_id.commercial_partner_id | p.sale_id.partner_id.commercial_partner_id))
+        self.delivery_ids = self.delivery_ids.filtered(lambda picking: customer in self._document_customers(picking))
         self.invoice_ids = self.invoice_ids.filtered(lambda m: m.commercial_partner_id == customer)
 
     @api.onchange('sale_order_id')
@@ -331,7 +272,7 @@ class CustomerComplaint(models.Model):
     def _prepare_documents_from_sale_order(self, order):
         """Deliveries, invoices and products of ``order`` that a complaint about it concerns."""
         return {
-            'picking_ids': order.picking_ids.filtered(
+            'delivery_ids': order.picking_ids.filtered(
                 lambda p: p.picking_type_code == 'outgoing' and p.state == 'done'),
             'invoice_ids': order.invoice_ids.filtered(
                 lambda m: m.move_type == 'out_invoice' and m.state == 'posted'),
@@ -368,7 +309,7 @@ class CustomerComplaint(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_processed(self):
-        processed = self.filtered(lambda complaint: complaint.state in PROCESSED_STATES)
+        processed = self.filtered(lambda complaint: complaint.state in COMPLAINT_PROCESSED_STATES)
         if processed:
             raise UserError(self.env._(
                 "Complaints that have been worked on cannot be deleted, archive them instead: %(names)s.",
@@ -389,7 +330,7 @@ class CustomerComplaint(models.Model):
         return True
 
     def action_resolve(self):
-        self._ensure_state(OPEN_STATES, self.env._("Resolving"))
+        self._ensure_state(COMPLAINT_OPEN_STATES, self.env._("Resolving"))
         missing = self.filtered(lambda complaint: is_html_empty(complaint.resolution))
         if missing:
             raise UserError(self.env._(
@@ -406,11 +347,11 @@ class CustomerComplaint(models.Model):
         return True
 
     def action_cancel(self):
-        self._ensure_state(('new', 'in_progress', 'resolved'), self.env._("Cancelling"))
+        self._ensure_state(COMPLAINT_CANCELLABLE_STATES, self.env._("Cancelling"))
         return self._action_open_reason_wizard('cancel')
 
     def action_reopen(self):
-        self._ensure_state(('resolved', 'closed'), self.env._("Reopening"))
+        self._ensure_state(COMPLAINT_REOPENABLE_STATES, self.env._("Reopening"))
         return self._action_open_reason_wizard('reopen')
 
     def _action_open_reason_wizard(self, operation):
@@ -425,14 +366,14 @@ class CustomerComplaint(models.Model):
 
     def _cancel(self, reason):
         """Cancel these cases for ``reason``, logged in their chatter."""
-        self._ensure_state(('new', 'in_progress', 'resolved'), self.env._("Cancelling"))
+        self._ensure_state(COMPLAINT_CANCELLABLE_STATES, self.env._("Cancelling"))
         reason = self._check_reason(reason)
         self.write({'state': 'cancelled', 'cancel_reason': reason})
         self._log_reason(self.env._("Complaint cancelled"), reason)
 
     def _reopen(self, reason):
         """Put resolved or closed cases back in progress for ``reason``, logged in their chatter."""
-        self._ensure_state(('resolved', 'closed'), self.env._("Reopening"))
+        self._ensure_state(COMPLAINT_REOPENABLE_STATES, self.env._("Reopening"))
         reason = self._check_reason(reason)
         for complaint in self:
             complaint.write({
@@ -480,24 +421,26 @@ class CustomerComplaint(models.Model):
             'complaint_id': self.id,
             'channel': self.channel,
             'description': self.description,
-            'line_ids': [Command.create(dict(vals, disposition=disposition, lot_ids=self._lots_for_return(vals)))
-                         for vals in lines],
+            'line_ids': [Command.create(self._prepare_return_line_vals(vals, disposition)) for vals in lines],
         })
         case.message_post_with_source(
             'mail.message_origin_link', render_values={'self': case, 'origin': self},
             subtype_xmlid='mail.mt_note')
         return case.get_formview_action()
 
-    def _lots_for_return(self, line_vals):
-        """The complaint's lots delivered on the order line of ``line_vals``, when they cover its quantity."""
+    def _prepare_return_line_vals(self, line_vals, disposition):
+        """``line_vals`` of a return line completed with ``disposition`` and the complaint's lots
+        delivered on its order line; serial numbers set the quantity (one unit each)."""
         sale_line = self.env['sale.order.line'].browse(line_vals['sale_line_id'])
         delivered = sale_line.move_ids.filtered(lambda move: move.state == 'done').move_line_ids.lot_id
         lots = self.lot_ids & delivered
+        vals = dict(line_vals, disposition=disposition)
         if sale_line.product_id.tracking == 'serial':
-            if not lots:
-                return []
-            line_vals['quantity'] = len(lots)
-        return [Command.set(lots.ids)]
+            if lots:
+                vals.update(quantity=len(lots), lot_ids=[Command.set(lots.ids)])
+            return vals
+        vals['lot_ids'] = [Command.set(lots.ids)]
+        return vals
 
     def action_view_customer_returns(self):
         self.ensure_one()
@@ -507,9 +450,9 @@ class CustomerComplaint(models.Model):
     # ------------------------------------------------------------------
     # Smart buttons
     # ------------------------------------------------------------------
-    def action_view_pickings(self):
+    def action_view_deliveries(self):
         self.ensure_one()
-        return self._action_view_records(self.picking_ids, 'stock.action_picking_tree_all')
+        return self._action_view_records(self.delivery_ids, 'stock.action_picking_tree_all')
 
     def action_view_invoices(self):
         self.ensure_one()

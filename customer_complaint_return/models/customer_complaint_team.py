@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.customer_complaint_return.const import OPEN_STATES, SEVERITIES, SEVERITY_RANK
+from odoo.addons.customer_complaint_return.const import COMPLAINT_OPEN_STATES, SEVERITIES, SEVERITY_RANK
 
 
 class CustomerComplaintTeam(models.Model):
@@ -49,7 +49,7 @@ class CustomerComplaintTeam(models.Model):
 
     def _compute_open_complaint_count(self):
         counts = dict(self.env['customer.complaint']._read_group(
-            [('team_id', 'in', self.ids), ('state', 'in', OPEN_STATES)], ['team_id'], ['__count']))
+            [('team_id', 'in', self.ids), ('state', 'in', COMPLAINT_OPEN_STATES)], ['team_id'], ['__count']))
         for team in self:
             team.open_complaint_count = counts.get(team, 0)
 

@@ -3,23 +3,25 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
 from odoo.tools import float_compare
 
 from odoo.addons.customer_complaint_return.const import (
     CHANNELS,
     DISPOSITION_BY_DEMAND,
+    GROUP_APPROVER,
+    GROUP_FINANCE,
+    GROUP_MANAGER,
+    GROUP_STOCK,
+    RETURN_ACTIVE_STATES,
     RETURN_OPEN_STATES,
+    RETURN_PROCESSING_STATES,
+    RETURN_RESTARTABLE_STATES,
+    RETURN_REVIEW_STATES,
+    RETURN_REVIEWED_STATES,
     RETURN_STATES,
 )
-
-APPROVER_GROUP = 'customer_complaint_return.group_return_approver'
-MANAGER_GROUP = 'customer_complaint_return.group_complaint_manager'
-FINANCE_GROUP = 'account.group_account_invoice'
-STOCK_GROUP = 'stock.group_stock_user'
-# Statuses only the review (approvers) or the flow itself (superuser) may set.
-REVIEWED_STATES = ('approved', 'received', 'done', 'rejected')
 
 
 class CustomerReturn(models.Model):
@@ -118,10 +120,9 @@ class CustomerReturn(models.Model):
 
     @api.depends('date_submitted', 'company_id')
     def _compute_date_review_deadline(self):
-        planner = self.env['customer.complaint']
         for calendar, cases in self.grouped(lambda case: case.company_id.resource_calendar_id).items():
             requests = [(case.date_submitted, case.company_id.return_review_hours) for case in cases]
-            for case, deadline in zip(cases, planner._plan_working_hours(calendar, requests)):
+            for case, deadline in zip(cases, self._plan_working_hours(calendar, requests)):
                 case.date_review_deadline = deadline
 
     @api.depends('date_review_deadline', 'state')
@@ -132,10 +133,8 @@ class CustomerReturn(models.Model):
                 case.state == 'to_approve' and case.date_review_deadline and case.date_review_deadline < now)
 
     def _search_is_review_overdue(self, operator, value):
-        if operator not in ('in', 'not in'):
-            return NotImplemented
-        domain = Domain('state', '=', 'to_approve') & Domain('date_review_deadline', '<', fields.Datetime.now())
-        return domain if (operator == 'in') == (True in value) else ~domain
+        overdue = Domain('state', '=', 'to_approve') & Domain('date_review_deadline', '<', fields.Datetime.now())
+        return self._search_boolean(operator, value, overdue)
 
     @api.depends('line_ids.is_eligible')
     def _compute_is_eligible(self):
@@ -174,7 +173,7 @@ class CustomerReturn(models.Model):
                  'line_ids.qty_to_replace', 'line_ids.qty_to_scrap')
     def _compute_next_steps(self):
         for case in self:
-            active = case.state in ('approved', 'received', 'done')
+            active = case.state in RETURN_ACTIVE_STATES
             lines = case.line_ids
             case.can_create_credit_note = active and any(line.qty_to_credit > 0 for line in lines)
             case.can_send_back = active and any(line.qty_to_send_back > 0 for line in lines)
@@ -189,18 +188,9 @@ class CustomerReturn(models.Model):
     # Constraints and onchanges
     # ------------------------------------------------------------------
     @api.constrains('partner_id', 'sale_order_id', 'complaint_id')
-    def _check_customer_documents(self):
+    def _check_documents(self):
         for case in self:
-            customer = case.commercial_partner_id
-            order = case.sale_order_id
-            if order and order.partner_id.commercial_partner_id != customer:
-                raise ValidationError(self.env._(
-                    "Sales order %(order)s is not an order of %(customer)s.",
-                    order=order.name, customer=customer.display_name))
-            if case.complaint_id and case.complaint_id.commercial_partner_id != customer:
-                raise ValidationError(self.env._(
-                    "Complaint %(complaint)s is not a complaint of %(customer)s.",
-                    complaint=case.complaint_id.name, customer=customer.display_name))
+            case._check_documents_customer(case.sale_order_id, case.complaint_id)
 
     @api.onchange('partner_id')
     def _onchange_partner_id(self):
@@ -244,11 +234,11 @@ class CustomerReturn(models.Model):
         if self.env.su:
             return
         if vals.get('eligibility_override'):
-            self._ensure_group((MANAGER_GROUP,), self.env._("override the return conditions"))
+            self._ensure_group((GROUP_MANAGER,), self.env._("override the return conditions"))
         if vals.get('allow_early_replacement'):
-            self._ensure_group((MANAGER_GROUP,), self.env._("send replacements before the goods are back"))
-        if vals.get('state') in REVIEWED_STATES or vals.get('approved_user_id') or vals.get('date_approved'):
-            self._ensure_group((APPROVER_GROUP,), self.env._("approve or reject returns"))
+            self._ensure_group((GROUP_MANAGER,), self.env._("send replacements before the goods are back"))
+        if vals.get('state') in RETURN_REVIEWED_STATES or vals.get('approved_user_id') or vals.get('date_approved'):
+            self._ensure_group((GROUP_APPROVER,), self.env._("approve or reject returns"))
 
     @api.model
     def _get_reference_sequence_name(self, company):
@@ -278,11 +268,6 @@ class CustomerReturn(models.Model):
     # ------------------------------------------------------------------
     # Process
     # ------------------------------------------------------------------
-    def _ensure_group(self, groups, action_label):
-        if not any(self.env.user.has_group(group) for group in groups):
-            raise AccessError(self.env._(
-                "You are not allowed to do this: %(action)s.", action=action_label))
-
     def _check_request(self):
         """Refuse requests that cannot be reviewed: no line, no reason, missing condition,
         quantities that were not delivered or are already returned."""
@@ -304,7 +289,7 @@ class CustomerReturn(models.Model):
         return True
 
     def action_approve(self):
-        self._ensure_group((APPROVER_GROUP,), self.env._("approve returns"))
+        self._ensure_group((GROUP_APPROVER,), self.env._("approve returns"))
         self._ensure_state(('to_approve',), self.env._("Approving"))
         self._check_request()
         ineligible = self.filtered(lambda case: not case.is_eligible and not case.eligibility_override)
@@ -327,8 +312,8 @@ class CustomerReturn(models.Model):
         return True
 
     def action_reject(self):
-        self._ensure_group((APPROVER_GROUP,), self.env._("reject returns"))
-        self._ensure_state(('draft', 'to_approve'), self.env._("Rejecting"))
+        self._ensure_group((GROUP_APPROVER,), self.env._("reject returns"))
+        self._ensure_state(RETURN_REVIEW_STATES, self.env._("Rejecting"))
         return self._action_open_decision_wizard('reject')
 
     def action_cancel(self):
@@ -336,12 +321,12 @@ class CustomerReturn(models.Model):
         return self._action_open_decision_wizard('cancel')
 
     def action_override_eligibility(self):
-        self._ensure_group((MANAGER_GROUP,), self.env._("override the return conditions"))
-        self._ensure_state(('draft', 'to_approve'), self.env._("Overriding the conditions"))
+        self._ensure_group((GROUP_MANAGER,), self.env._("override the return conditions"))
+        self._ensure_state(RETURN_REVIEW_STATES, self.env._("Overriding the conditions"))
         return self._action_open_decision_wizard('override')
 
     def action_draft(self):
-        self._ensure_state(('rejected', 'cancelled'), self.env._("Resetting to draft"))
+        self._ensure_state(RETURN_RESTARTABLE_STATES, self.env._("Resetting to draft"))
         self.write({'state': 'draft', 'reject_reason': False, 'cancel_reason': False, 'date_submitted': False})
         return True
 
@@ -362,8 +347,8 @@ class CustomerReturn(models.Model):
 
     def _reject(self, reason):
         """Refuse these requests for ``reason``, which the customer receives."""
-        self._ensure_group((APPROVER_GROUP,), self.env._("reject returns"))
-        self._ensure_state(('draft', 'to_approve'), self.env._("Rejecting"))
+        self._ensure_group((GROUP_APPROVER,), self.env._("reject returns"))
+        self._ensure_state(RETURN_REVIEW_STATES, self.env._("Rejecting"))
         reason = self._check_reason(reason)
         self.write({'state': 'rejected', 'reject_reason': reason})
         self._notify_customer('customer_complaint_return.mail_template_return_rejected')
@@ -379,7 +364,7 @@ class CustomerReturn(models.Model):
         self._log_reason(self.env._("Return cancelled"), reason)
 
     def _override_eligibility(self, reason):
-        self._ensure_group((MANAGER_GROUP,), self.env._("override the return conditions"))
+        self._ensure_group((GROUP_MANAGER,), self.env._("override the return conditions"))
         reason = self._check_reason(reason)
         self.write({'eligibility_override': True})
         self._log_reason(self.env._("Return conditions overridden"), reason)
@@ -441,12 +426,12 @@ class CustomerReturn(models.Model):
         for line in picking.move_ids.customer_return_line_id.with_env(self.env):
             moved = sum(move.product_uom._compute_quantity(move.product_uom_qty, line.product_uom_id)
                         for move in line.move_ids if move.picking_id == picking)
-            quantity = line.quantity if line.state in ('draft', 'to_approve') and line.quantity else 0.0
+            quantity = line.quantity if line.state in RETURN_REVIEW_STATES and line.quantity else 0.0
             line.with_context(customer_return_from_warehouse=True).write({
                 'quantity': max(quantity, line.qty_approved + moved),
                 'qty_approved': line.qty_approved + moved,
             })
-        if self.state in ('draft', 'to_approve'):
+        if self.state in RETURN_REVIEW_STATES:
             self.write({'state': 'approved', 'date_approved': fields.Datetime.now(), 'approved_user_id': self.env.uid})
         self.message_post(body=self.env._(
             "Return receipt %(picking)s created from delivery %(delivery)s by the warehouse.",
@@ -456,13 +441,13 @@ class CustomerReturn(models.Model):
     # After the receipt: send back, replace, scrap
     # ------------------------------------------------------------------
     def _ensure_operator(self, action_label):
-        self._ensure_group((APPROVER_GROUP, STOCK_GROUP), action_label)
+        self._ensure_group((GROUP_APPROVER, GROUP_STOCK), action_label)
 
     def action_send_back(self):
         """Deliver rejected goods, and goods to repair or return, back to the customer
         through a standard return of the return receipts."""
         self._ensure_operator(self.env._("send goods back"))
-        self._ensure_state(('approved', 'received'), self.env._("Sending goods back"))
+        self._ensure_state(RETURN_PROCESSING_STATES, self.env._("Sending goods back"))
         pickings = self.env['stock.picking']
         for case in self:
             pickings |= case._create_send_back_deliveries()
@@ -495,7 +480,7 @@ class CustomerReturn(models.Model):
     def action_send_replacement(self):
         """Deliver replacement goods through the order's own delivery route."""
         self._ensure_operator(self.env._("send replacements"))
-        self._ensure_state(('approved', 'received'), self.env._("Sending replacements"))
+        self._ensure_state(RETURN_PROCESSING_STATES, self.env._("Sending replacements"))
         procurements = []
         for line in self.line_ids.filtered(lambda line: line.qty_to_replace > 0):
             procurements.append(line._prepare_replacement_procurement())
@@ -511,7 +496,7 @@ class CustomerReturn(models.Model):
     def action_scrap(self):
         """Scrap the accepted goods of the lines to scrap, from where they were received."""
         self._ensure_operator(self.env._("scrap goods"))
-        self._ensure_state(('approved', 'received'), self.env._("Scrapping"))
+        self._ensure_state(RETURN_PROCESSING_STATES, self.env._("Scrapping"))
         scraps = self.env['stock.scrap'].sudo().create([
             vals for line in self.line_ids if line.qty_to_scrap > 0 for vals in line._prepare_scrap_vals()])
         if not scraps:
@@ -524,8 +509,8 @@ class CustomerReturn(models.Model):
     # Credit notes (Odoo's own reversal of the original invoices)
     # ------------------------------------------------------------------
     def action_create_credit_note(self):
-        self._ensure_group((FINANCE_GROUP,), self.env._("create credit notes"))
-        self._ensure_state(('approved', 'received', 'done'), self.env._("Crediting"))
+        self._ensure_group((GROUP_FINANCE,), self.env._("create credit notes"))
+        self._ensure_state(RETURN_ACTIVE_STATES, self.env._("Crediting"))
         self._lock_for_update()
         credit_notes = self.env['account.move']
         for case in self:

@@ -5,7 +5,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
-from odoo.addons.customer_complaint_return.const import DISPOSITIONS, GOODS_CONDITIONS, SEND_BACK_DISPOSITIONS
+from odoo.addons.customer_complaint_return.const import (
+    DISPOSITIONS,
+    GOODS_CONDITIONS,
+    GROUP_USER,
+    RETURN_REVIEW_STATES,
+    SEND_BACK_DISPOSITIONS,
+)
 
 # What the warehouse may write on a return line.
 INSPECTION_FIELDS = {'qty_rejected', 'condition_found', 'inspection_note'}
@@ -176,7 +182,7 @@ class CustomerReturnLine(models.Model):
             problems.append(self.env._(
                 "%(product)s was delivered on %(date)s, more than %(days)s days before the request.",
                 product=product.display_name, date=self.date_delivered, days=policy['window_days']))
-        if self.state in ('draft', 'to_approve') and float_compare(
+        if self.state in RETURN_REVIEW_STATES and float_compare(
                 self.quantity, self.qty_returnable, precision_rounding=self.product_uom_id.rounding or 0.01) > 0:
             problems.append(self.env._(
                 "Only %(qty)s %(unit)s of %(product)s can be returned.",
@@ -278,12 +284,8 @@ class CustomerReturnLine(models.Model):
     def _check_sale_line_customer(self):
         for line in self:
             case = line.return_id
-            order = line.sale_line_id.order_id
-            if order.partner_id.commercial_partner_id != case.commercial_partner_id:
-                raise ValidationError(self.env._(
-                    "Order %(order)s is not an order of %(customer)s.",
-                    order=order.name, customer=case.commercial_partner_id.display_name))
-            if case.sale_order_id and order != case.sale_order_id:
+            case._check_documents_customer(line.sale_line_id)
+            if case.sale_order_id and line.order_id != case.sale_order_id:
                 raise ValidationError(self.env._(
                     "Return %(name)s is about order %(order)s; %(line)s belongs to another order.",
                     name=case.name, order=case.sale_order_id.name, line=line.sale_line_id.display_name))
@@ -327,7 +329,7 @@ class CustomerReturnLine(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_reviewed(self):
-        reviewed = self.filtered(lambda line: line.state not in ('draft', 'to_approve'))
+        reviewed = self.filtered(lambda line: line.state not in RETURN_REVIEW_STATES)
         if reviewed:
             raise UserError(self.env._(
                 "Lines of approved, rejected or cancelled returns cannot be removed: %(names)s.",
@@ -335,12 +337,12 @@ class CustomerReturnLine(models.Model):
 
     def write(self, vals):
         if not self.env.su and vals.keys() - INSPECTION_FIELDS \
-                and not self.env.user.has_group('customer_complaint_return.group_complaint_user'):
+                and not self.env.user.has_group(GROUP_USER):
             # The warehouse records the inspection; the request itself is customer service's.
             raise AccessError(self.env._("You may only record the inspection of returned goods."))
         if vals.keys() & {'sale_line_id', 'quantity', 'lot_ids'} \
                 and not self.env.context.get('customer_return_from_warehouse'):
-            locked = self.filtered(lambda line: line.state not in ('draft', 'to_approve'))
+            locked = self.filtered(lambda line: line.state not in RETURN_REVIEW_STATES)
             if locked:
                 raise UserError(self.env._(
                     "The products and quantities of approved returns cannot be changed: %(names)s.",

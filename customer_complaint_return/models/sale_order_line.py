@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 
-# States of return cases whose goods count in the order's invoicing.
-ACTIVE_RETURN_STATES = ('approved', 'received', 'done')
+from odoo.addons.customer_complaint_return.const import RETURN_ACTIVE_STATES
 
 
 class SaleOrderLine(models.Model):
@@ -18,7 +17,7 @@ class SaleOrderLine(models.Model):
         super()._compute_qty_to_invoice()
         # Read the return lines of all order lines at once: this runs whenever an order is invoiced.
         return_lines_by_line = self.sudo().customer_return_line_ids.filtered(
-            lambda return_line: return_line.state in ACTIVE_RETURN_STATES).grouped('sale_line_id')
+            lambda return_line: return_line.state in RETURN_ACTIVE_STATES).grouped('sale_line_id')
         for line in self:
             return_lines = return_lines_by_line.get(line)
             if line.state != 'sale' or line.display_type or not return_lines:

@@ -6,7 +6,7 @@ class StockPicking(models.Model):
     _inherit = 'stock.picking'
 
     complaint_ids = fields.Many2many(
-        'customer.complaint', 'customer_complaint_stock_picking_rel', 'picking_id', 'complaint_id',
+        'customer.complaint', 'customer_complaint_delivery_rel', 'picking_id', 'complaint_id',
         string="Complaints", copy=False, groups='customer_complaint_return.group_complaint_user')
     complaint_count = fields.Integer(
         compute='_compute_complaint_count', groups='customer_complaint_return.group_complaint_user')
@@ -20,7 +20,7 @@ class StockPicking(models.Model):
         self._check_company(['customer_return_id'])
 
     def _compute_complaint_count(self):
-        counts = self.env['customer.complaint']._count_per_document('picking_ids', self)
+        counts = self.env['customer.complaint']._count_per_document('delivery_ids', self)
         for picking in self:
             picking.complaint_count = counts.get(picking, 0)
 
@@ -30,10 +30,10 @@ class StockPicking(models.Model):
             'partner_id': self.partner_id.id,
             'company_id': self.company_id.id,
             'sale_order_id': self.sale_id.id,
-            'picking_ids': [Command.set(self.ids)],
+            'delivery_ids': [Command.set(self.ids)],
         }
         return self.env['customer.complaint']._action_for_documents(
-            [('picking_ids', 'in', self.ids)], defaults)
+            [('delivery_ids', 'in', self.ids)], defaults)
 
     def _create_backorder_picking(self):
         backorder = super()._create_backorder_picking()
