@@ -101,7 +101,8 @@ class ComplaintCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _put_in_stock(cls, product, quantity, location=None):
-        cls.env['stock.quant'].with_context(inventory_mode=True).create({
+        # In the product's environment: the builders also serve data committed outside the test cursor.
+        product.env['stock.quant'].with_context(inventory_mode=True).create({
             'product_id': product.id,
             'location_id': (location or cls.stock_location).id,
             'inventory_quantity': quantity,
