@@ -22,7 +22,7 @@ class TestDemoDeliverAndInvoice(common.ComplaintCommon):
             ],
         })
 
-        invoice = order._demo_deliver_and_invoice('2026-10-05 09:00:00')
+        invoice = self.env['customer.case.demo']._deliver_and_invoice(order.ids, '2026-10-05 09:00:00')
 
         self.assertEqual(order.state, 'sale')
         self.assertEqual(order.date_order, datetime(2026, 10, 1, 10, 0))

@@ -126,7 +126,11 @@ class TestReturnWaysIn(return_common.ReturnCommon):
         self.assertEqual(case.sale_order_id, self.order)
         self.assertEqual(case.partner_id, self.customer)
         self.assertEqual(case.picking_ids, receipt)
-        self.assertEqual(case.approved_user_id, self.user_warehouse)
+        # Made by the warehouse, approved by no review.
+        self.assertEqual((case.create_uid, case.user_id), (self.user_warehouse, self.user_warehouse))
+        self.assertFalse(case.approved_user_id)
+        self.assertTrue(case.is_warehouse_return)
+        self.assertIn("with the warehouse's Return button", case.message_ids[0].body)
         self.assertEqual(case.line_ids.sale_line_id, self.sale_line_chair)
         self.assertEqual((case.line_ids.quantity, case.line_ids.qty_approved), (2.0, 2.0))
         self.assertEqual(receipt.move_ids.customer_return_line_id, case.line_ids)
@@ -149,6 +153,8 @@ class TestReturnWaysIn(return_common.ReturnCommon):
 
         self.assertEqual(self.env['customer.return'].search([('sale_order_id', '=', self.order.id)]), case)
         self.assertEqual(case.state, 'approved')
+        self.assertFalse(case.approved_user_id)
+        self.assertTrue(case.is_warehouse_return)
         self.assertEqual(case.picking_ids, receipt)
         self.assertEqual(receipt.customer_return_id, case)
         self.assertEqual((case.line_ids.quantity, case.line_ids.qty_approved), (2.0, 2.0))

@@ -142,12 +142,17 @@ class TestReturnProcessing(return_common.ReturnCommon):
         self.assertEqual(len(replacement.move_ids), 1)
         self.assertEqual(replacement.move_ids.product_id, self.product_chair)
         self.assertEqual(replacement.move_ids.product_uom_qty, 2.0)
-        self.assertEqual(replacement.move_ids.sale_line_id, self.sale_line_chair)
+        # Not a delivery of the order line: the customer is not billed for it; still the order's.
+        self.assertFalse(replacement.move_ids.sale_line_id)
         self.assertEqual(replacement.move_ids.customer_return_line_id, line)
         self.assertFalse(replacement.move_ids.origin_returned_move_id)
         self.assertEqual(replacement.sale_id, self.order)
+        self.assertIn(replacement, self.order.picking_ids)
         self.assertEqual(line.qty_to_replace, 0.0)
-        self.assertEqual(self.sale_line_chair.qty_delivered, 3.0)
+        # Goods to replace are not refunded: the order's delivered quantity never moves.
+        self.assertFalse(receipt.move_ids.to_refund)
+        self.assertEqual(self.sale_line_chair.qty_delivered, 5.0)
+        self.assertEqual(self.sale_line_chair.qty_to_invoice, 0.0)
         self.assertEqual(case.state, 'received')
 
         self._deliver(replacement)
@@ -181,14 +186,15 @@ class TestReturnProcessing(return_common.ReturnCommon):
         replacement = case.delivery_ids
         self.assertEqual(len(replacement), 1)
         self.assertEqual(replacement.move_ids.product_uom_qty, 2.0)
-        self.assertEqual(replacement.move_ids.sale_line_id, self.sale_line_chair)
+        self.assertFalse(replacement.move_ids.sale_line_id)
+        self.assertEqual(replacement.sale_id, self.order)
         self.assertEqual(case.state, 'approved')
 
         self._deliver(replacement)
         self.assertEqual(line.qty_replaced, 2.0)
         self.assertEqual(line.qty_to_replace, 0.0)
         self.assertEqual(case.state, 'approved')  # the goods are still to come back
-        self.assertEqual(self.sale_line_chair.qty_delivered, 7.0)
+        self.assertEqual(self.sale_line_chair.qty_delivered, 5.0)
         # The replacement travelling ahead of the return is not billed.
         self.assertEqual(self.sale_line_chair.qty_to_invoice, 0.0)
         self.assertEqual(self.order.invoice_status, 'invoiced')
@@ -231,7 +237,8 @@ class TestReturnProcessing(return_common.ReturnCommon):
         self.assertEqual(case.amount_credited, 0.0)
         self.assertEqual(self.product_chair.with_context(location=self.stock_location.id).qty_available, 0.0)
         # Scrapped without credit: the customer still pays for them, the order credits nothing.
-        self.assertEqual(self.sale_line_chair.qty_delivered, 3.0)
+        self.assertFalse(receipt.move_ids.to_refund)
+        self.assertEqual(self.sale_line_chair.qty_delivered, 5.0)
         self.assertEqual(self.sale_line_chair.qty_invoiced, 5.0)
         self.assertEqual(self.sale_line_chair.qty_to_invoice, 0.0)
         self.assertEqual(self.order.invoice_status, 'invoiced')
@@ -260,8 +267,9 @@ class TestReturnProcessing(return_common.ReturnCommon):
         self._receive(receipt)
         self.assertEqual(case.state, 'received')
         self.assertEqual((line_chair.qty_to_send_back, line_desk.qty_to_send_back), (2.0, 1.0))
-        # Goods in for repair or on their way back stay paid for: the order proposes no credit.
-        self.assertEqual((chair_line.qty_delivered, desk_line.qty_delivered), (1.0, 0.0))
+        # Goods in for repair or on their way back stay paid for: not refunded, the order proposes no credit.
+        self.assertEqual(set(receipt.move_ids.mapped('to_refund')), {False})
+        self.assertEqual((chair_line.qty_delivered, desk_line.qty_delivered), (3.0, 1.0))
         self.assertEqual((chair_line.qty_to_invoice, desk_line.qty_to_invoice), (0.0, 0.0))
         self.assertEqual((line_chair.qty_to_credit, line_desk.qty_to_credit), (0.0, 0.0))
         self.assertFalse(case.can_create_credit_note)

@@ -1,3 +1,4 @@
+import base64
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -5,7 +6,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
-from odoo.tools import float_compare
 
 from odoo.addons.customer_complaint_return.const import (
     CHANNELS,
@@ -68,6 +68,9 @@ class CustomerReturn(models.Model):
         string="Review Overdue", compute='_compute_is_review_overdue', search='_search_is_review_overdue')
     date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
     approved_user_id = fields.Many2one('res.users', string="Approved By", readonly=True, copy=False)
+    is_warehouse_return = fields.Boolean(
+        string="Returned by the Warehouse", readonly=True, copy=False,
+        help="The goods were taken back with the warehouse's Return button: no review approved them.")
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
     reject_reason = fields.Text(string="Rejection Reason", readonly=True, copy=False)
     cancel_reason = fields.Text(readonly=True, copy=False)
@@ -261,9 +264,9 @@ class CustomerReturn(models.Model):
         sale_lines = order.order_line.filtered(
             lambda line: not line.display_type and line.product_id.type == 'consu'
             and (not products or line.product_id in products))
-        quantities = self.env['customer.return.line']._returnable_quantities(sale_lines)
-        return [{'sale_line_id': line.id, 'quantity': quantities[line]}
-                for line in sale_lines if quantities[line] > 0]
+        figures = sale_lines._get_customer_return_figures()
+        return [{'sale_line_id': line.id, 'quantity': figures[line]['returnable']}
+                for line in sale_lines if figures[line]['returnable'] > 0]
 
     # ------------------------------------------------------------------
     # Process
@@ -318,6 +321,7 @@ class CustomerReturn(models.Model):
 
     def action_cancel(self):
         self._ensure_state(RETURN_OPEN_STATES, self.env._("Cancelling"))
+        self._ensure_decision_undone_by_approver(self.env._("cancel approved returns"))
         return self._action_open_decision_wizard('cancel')
 
     def action_override_eligibility(self):
@@ -327,8 +331,16 @@ class CustomerReturn(models.Model):
 
     def action_draft(self):
         self._ensure_state(RETURN_RESTARTABLE_STATES, self.env._("Resetting to draft"))
-        self.write({'state': 'draft', 'reject_reason': False, 'cancel_reason': False, 'date_submitted': False})
+        self._ensure_decision_undone_by_approver(self.env._("reset rejected or approved returns to draft"))
+        self.write({'state': 'draft', 'reject_reason': False, 'cancel_reason': False, 'date_submitted': False,
+                    'date_approved': False})
         return True
+
+    def _ensure_decision_undone_by_approver(self, action_label):
+        """Undoing a decision of the review (an approval, whose receipts are then cancelled, or a
+        rejection) is the approvers' right, like the decision itself."""
+        if self.filtered(lambda case: case.state == 'rejected' or case.date_approved):
+            self._ensure_group((GROUP_APPROVER,), action_label)
 
     def _action_open_decision_wizard(self, operation):
         titles = {
@@ -356,9 +368,11 @@ class CustomerReturn(models.Model):
     def _cancel(self, reason):
         """Cancel these cases and their receipts still to come, for ``reason``."""
         self._ensure_state(RETURN_OPEN_STATES, self.env._("Cancelling"))
+        self._ensure_decision_undone_by_approver(self.env._("cancel approved returns"))
         reason = self._check_reason(reason)
         if self.all_picking_ids.filtered(lambda picking: picking.state == 'done'):
             raise UserError(self.env._("Goods of these returns were already received; they cannot be cancelled."))
+        # Checked above: only approvers get here with receipts; the receipts are the warehouse's.
         self.all_picking_ids.sudo().filtered(lambda picking: picking.state != 'cancel').action_cancel()
         self.write({'state': 'cancelled', 'cancel_reason': reason})
         self._log_reason(self.env._("Return cancelled"), reason)
@@ -374,68 +388,82 @@ class CustomerReturn(models.Model):
     # ------------------------------------------------------------------
     def _create_receipts(self):
         """Create the return receipts of this approved case, one per original delivery, through
-        the standard return wizard, so that sale lines and delivered quantities follow."""
+        the standard return wizard, so that sale lines and delivered quantities follow; goods to
+        refund are refunded (``to_refund``), the others stay delivered and invoiced."""
         self.ensure_one()
         per_picking = defaultdict(dict)
         for line in self.line_ids:
+            refund = line.disposition == 'refund'
             for move, qty in line._allocate_to_deliveries().items():
-                per_picking[move.picking_id][move] = qty
+                per_picking[move.picking_id][move] = (qty, refund)
         for picking, quantities in per_picking.items():
             self.with_context(customer_return_approving=True)._return_with_wizard(
                 picking, quantities, customer_return_id=self.id)
 
     @api.model
     def _return_with_wizard(self, picking, quantities, **wizard_vals):
-        """Return ``quantities`` ({move of ``picking``: quantity}) with Odoo's own return wizard,
-        updating the order's quantities; the wizard runs with elevated rights, after our checks."""
+        """Return ``quantities`` ({move of ``picking``: (quantity, to refund)}) with Odoo's own
+        return wizard. It runs with elevated rights: callers check the user's rights first (the
+        approval, or the warehouse's own operations), and the warehouse owns the transfers."""
         wizard = self.env['stock.return.picking'].sudo().with_context(
             active_model='stock.picking', active_id=picking.id, active_ids=picking.ids,
         ).create({'picking_id': picking.id, **wizard_vals})
         wizard.product_return_moves = [
-            Command.update(wizard_line.id, {'quantity': quantities.get(wizard_line.move_id, 0.0), 'to_refund': True})
+            Command.update(wizard_line.id, {
+                'quantity': quantities.get(wizard_line.move_id, (0.0, True))[0],
+                'to_refund': quantities.get(wizard_line.move_id, (0.0, True))[1],
+            })
             for wizard_line in wizard.product_return_moves
         ]
         return wizard._create_return()
 
     def _attach_return_picking(self, picking):
         """Link a return ``picking`` made by the standard wizard to this case and its lines,
-        adding lines for products the warehouse returned that the case did not list."""
+        adding lines for order lines the warehouse returned that the case did not list."""
         self.ensure_one()
         picking.customer_return_id = self
+        sale_line_of = {move: move.sale_line_id or move.origin_returned_move_id.customer_return_line_id.sale_line_id
+                        for move in picking.move_ids}
         lines_by_sale_line = {line.sale_line_id: line for line in self.line_ids}
-        new_lines_vals = []
-        for move in picking.move_ids:
-            if move.sale_line_id and move.sale_line_id not in lines_by_sale_line:
-                new_lines_vals.append({'return_id': self.id, 'sale_line_id': move.sale_line_id.id, 'quantity': 0.0})
-                lines_by_sale_line[move.sale_line_id] = True  # placeholder until created
-        if new_lines_vals:
-            for line in self.env['customer.return.line'].create(new_lines_vals):
-                lines_by_sale_line[line.sale_line_id] = line
-        for move in picking.move_ids:
-            line = lines_by_sale_line.get(move.sale_line_id)
-            if line:
-                move.customer_return_line_id = line
+        missing = {sale_line for sale_line in sale_line_of.values() if sale_line and sale_line not in lines_by_sale_line}
+        if missing:
+            new_lines = self.env['customer.return.line'].create([
+                {'return_id': self.id, 'sale_line_id': sale_line.id, 'quantity': 0.0} for sale_line in missing])
+            lines_by_sale_line.update({line.sale_line_id: line for line in new_lines})
+        for move, sale_line in sale_line_of.items():
+            if sale_line:
+                move.customer_return_line_id = lines_by_sale_line[sale_line]
         picking.move_ids.customer_return_line_id._apply_lots_to_receipt()
 
     def _attach_warehouse_return(self, picking):
-        """Track a return ``picking`` made with the warehouse's Return button: its goods are
-        approved as returned, and the case follows the receipt from now on."""
+        """Track a return ``picking`` made with the warehouse's Return button: the goods it takes
+        back count as approved (the warehouse decided, no review did), and the case follows the
+        receipt from now on. A kit counts in whole kits; loose components are noted."""
         self.ensure_one()
         self._attach_return_picking(picking)
+        loose = []
         # The lines in the case's environment: the warehouse only records inspections itself.
         for line in picking.move_ids.customer_return_line_id.with_env(self.env):
-            moved = sum(move.product_uom._compute_quantity(move.product_uom_qty, line.product_uom_id)
-                        for move in line.move_ids if move.picking_id == picking)
+            moves = line.move_ids.filtered(lambda move: move.picking_id == picking)
+            moved = line._count_units_in(moves)
+            goods = line.sale_line_id._count_goods(moves)
+            if extra := line._describe_loose_components(goods, line.sale_line_id._get_return_goods_per_unit()):
+                loose.append(extra)
             quantity = line.quantity if line.state in RETURN_REVIEW_STATES and line.quantity else 0.0
             line.with_context(customer_return_from_warehouse=True).write({
                 'quantity': max(quantity, line.qty_approved + moved),
                 'qty_approved': line.qty_approved + moved,
             })
         if self.state in RETURN_REVIEW_STATES:
-            self.write({'state': 'approved', 'date_approved': fields.Datetime.now(), 'approved_user_id': self.env.uid})
-        self.message_post(body=self.env._(
-            "Return receipt %(picking)s created from delivery %(delivery)s by the warehouse.",
-            picking=picking.name, delivery=picking.return_id.name), subtype_xmlid='mail.mt_note')
+            self.write({'state': 'approved', 'date_approved': fields.Datetime.now(), 'is_warehouse_return': True})
+        body = self.env._(
+            "Return receipt %(picking)s created from delivery %(delivery)s by %(user)s with the warehouse's "
+            "Return button.", picking=picking.name, delivery=picking.return_id.name, user=self.env.user.name)
+        if loose:
+            body += " " + self.env._(
+                "Components that make no whole kit come back loose: %(components)s. They are tracked on the "
+                "line and not credited as kits.", components="; ".join(loose))
+        self.message_post(body=body, subtype_xmlid='mail.mt_note')
 
     # ------------------------------------------------------------------
     # After the receipt: send back, replace, scrap
@@ -459,15 +487,9 @@ class CustomerReturn(models.Model):
         self.ensure_one()
         per_receipt = defaultdict(dict)
         for line in self.line_ids:
-            to_send = line.qty_to_send_back
-            for move in line._received_moves():
-                if to_send <= 0:
-                    break
-                qty = min(to_send, move.quantity - sum(
-                    move.returned_move_ids.filtered(lambda m: m.state != 'cancel').mapped('product_uom_qty')))
-                if qty > 0:
-                    per_receipt[move.picking_id][move] = qty
-                    to_send -= qty
+            for move, qty in line._get_send_back_quantities().items():
+                # Goods go back as refunded as they came in: the order's delivered quantity nets out.
+                per_receipt[move.picking_id][move] = (qty, move.to_refund)
         pickings = self.env['stock.picking']
         for receipt, quantities in per_receipt.items():
             delivery = self._return_with_wizard(receipt, quantities)
@@ -486,6 +508,7 @@ class CustomerReturn(models.Model):
             procurements.append(line._prepare_replacement_procurement())
         if not procurements:
             raise UserError(self.env._("There is nothing to replace."))
+        # Checked above: approvers and the warehouse ship replacements; procurement rules are the warehouse's.
         self.env['stock.rule'].sudo().run(procurements)
         lines = self.line_ids
         pickings = lines.move_ids.picking_id.filtered(lambda picking: picking.picking_type_code == 'outgoing')
@@ -497,6 +520,7 @@ class CustomerReturn(models.Model):
         """Scrap the accepted goods of the lines to scrap, from where they were received."""
         self._ensure_operator(self.env._("scrap goods"))
         self._ensure_state(RETURN_PROCESSING_STATES, self.env._("Scrapping"))
+        # Checked above: approvers and the warehouse scrap; scrap orders are the warehouse's.
         scraps = self.env['stock.scrap'].sudo().create([
             vals for line in self.line_ids if line.qty_to_scrap > 0 for vals in line._prepare_scrap_vals()])
         if not scraps:
@@ -506,7 +530,7 @@ class CustomerReturn(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # Credit notes (Odoo's own reversal of the original invoices)
+    # Credit notes: ordinary customer credit notes reversing the original invoices
     # ------------------------------------------------------------------
     def action_create_credit_note(self):
         self._ensure_group((GROUP_FINANCE,), self.env._("create credit notes"))
@@ -524,44 +548,80 @@ class CustomerReturn(models.Model):
         return self._action_view_records(credit_notes, 'account.action_move_out_refund_type')
 
     def _lock_for_update(self):
-        # A second click waits for the first one and then sees its credit note.
-        self.env.cr.execute("SELECT id FROM customer_return WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
+        """Make a second press of the same button wait for the first one, then fail and retry.
+
+        Updating the cases' rows (not only locking them) makes the second transaction, whose
+        snapshot predates the first one's commit, fail with a serialization error: Odoo then
+        runs the call again, and it sees the credit notes of the first one."""
+        self.env.cr.execute(
+            "UPDATE customer_return SET write_date = write_date WHERE id IN %s", [tuple(self.ids)])
         self.invalidate_recordset()
         self.line_ids.invalidate_recordset()
 
     def _create_credit_notes(self):
-        """Reverse the invoices of the lines to credit for the quantities to credit, through
-        the standard reversal wizard; the credit notes stay in draft for finance to post."""
+        """Create, in draft for finance to post, one credit note per original invoice for the
+        goods to credit, built from that invoice's own lines."""
         self.ensure_one()
-        allocation = defaultdict(list)  # invoice -> [(invoice line, return line, quantity)]
+        per_invoice = defaultdict(list)  # invoice -> [(invoice line, return line, quantity in its unit)]
         for line in self.line_ids:
-            quantity = line.qty_to_credit
-            for invoice_line, available in line._creditable_invoice_lines():
-                if float_compare(quantity, 0.0, precision_rounding=line.product_uom_id.rounding) <= 0:
-                    break
-                taken = min(quantity, available)
-                allocation[invoice_line.move_id].append((invoice_line, line, taken))
-                quantity -= taken
-        if not allocation:
+            for invoice_line, qty in line._get_credit_note_allocation():
+                per_invoice[invoice_line.move_id].append((invoice_line, line, qty))
+        if not per_invoice:
             return self.env['account.move']
-        invoices = self.env['account.move'].union(*allocation)
-        reversal = self.env['account.move.reversal'].with_context(
-            active_model='account.move', active_ids=invoices.ids,
-        ).create({
-            'reason': self.env._("Return %(name)s", name=self.name),
-            'journal_id': invoices[0].journal_id.id,
-            'date': fields.Date.context_today(self),
-        })
-        reversal.refund_moves()
-        credit_notes = reversal.new_move_ids
-        for credit_note in credit_notes:
-            credit_note._keep_returned_lines(allocation[credit_note.reversed_entry_id])
-        credit_notes.customer_return_id = self
+        credit_notes = self.env['account.move'].create([
+            self._prepare_credit_note_vals(invoice, allocation) for invoice, allocation in per_invoice.items()])
         # Finance only reads cases: the note is still theirs, logged with elevated rights.
         self.sudo().message_post(body=Markup("%s %s") % (
             self.env._("Credit notes created:"),
             Markup(", ").join(note._get_html_link() for note in credit_notes)))
         return credit_notes
+
+    def _prepare_credit_note_vals(self, invoice, allocation):
+        """Values of a credit note of ``invoice`` for ``allocation`` ([(invoice line, return line,
+        quantity in the invoice line's unit)]): the terms of the invoice, as Odoo's reversal
+        gives them, without copying the lines that are not credited."""
+        self.ensure_one()
+        lang = invoice.partner_id.lang or self.env.lang
+        payment_term = invoice.invoice_payment_term_id
+        return {
+            'move_type': 'out_refund',
+            'reversed_entry_id': invoice.id,
+            'customer_return_id': self.id,
+            'company_id': invoice.company_id.id,
+            'journal_id': invoice.journal_id.id,
+            'partner_id': invoice.partner_id.id,
+            'partner_shipping_id': invoice.partner_shipping_id.id,
+            'currency_id': invoice.currency_id.id,
+            'fiscal_position_id': invoice.fiscal_position_id.id,
+            'invoice_payment_term_id': payment_term.id if payment_term.early_pay_discount_computation == 'mixed' else False,
+            'invoice_user_id': invoice.invoice_user_id.id,
+            'team_id': invoice.team_id.id,
+            'invoice_origin': invoice.invoice_origin,
+            'payment_reference': invoice.payment_reference,
+            'invoice_date': fields.Date.context_today(self),
+            'ref': self.with_context(lang=lang).env._(
+                "Reversal of: %(invoice)s, return %(name)s", invoice=invoice.name, name=self.name),
+            'invoice_line_ids': [
+                Command.create(self._prepare_credit_note_line_vals(invoice_line, return_line, qty))
+                for invoice_line, return_line, qty in allocation
+            ],
+        }
+
+    @api.model
+    def _prepare_credit_note_line_vals(self, invoice_line, return_line, quantity):
+        return {
+            'product_id': invoice_line.product_id.id,
+            'name': invoice_line.name,
+            'quantity': quantity,
+            'product_uom_id': invoice_line.product_uom_id.id,
+            'price_unit': invoice_line.price_unit,
+            'discount': invoice_line.discount,
+            'tax_ids': [Command.set(invoice_line.tax_ids.ids)],
+            'account_id': invoice_line.account_id.id,
+            'analytic_distribution': invoice_line.analytic_distribution,
+            'sale_line_ids': [Command.set(invoice_line.sale_line_ids.ids)],
+            'customer_return_line_id': return_line.id,
+        }
 
     # ------------------------------------------------------------------
     # Progress: received, then done once every line is settled
@@ -585,16 +645,31 @@ class CustomerReturn(models.Model):
     # Customer feedback
     # ------------------------------------------------------------------
     def _notify_customer(self, template_xmlid):
+        """Tell the customers of these cases about a step: the template is rendered once for all
+        the cases (in each customer's language) and posted as a message to the customer, with
+        the return authorization where PDFs can be printed (wkhtmltopdf)."""
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
+        if not template or not self:
             return
-        # PDF reports need wkhtmltopdf: without it the customer gets the mail without the PDF
-        # (printable from the case) rather than the step failing.
-        options = {'attachment_ids': []} if template.report_template_ids \
-            and self.env['ir.actions.report'].get_wkhtmltopdf_state() == 'install' else {}
-        for case in self:
+        render_fields = ['subject', 'body_html', 'email_from']
+        if template.report_template_ids and self.env['ir.actions.report'].get_wkhtmltopdf_state() != 'install':
+            render_fields.append('report_template_ids')
+        rendered = template._generate_template(self.ids, render_fields)
+        subtype_id = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment')
+        # The customer follows the case: replies from its chatter reach them too.
+        for case in self.filtered(lambda case: case.partner_id not in case.message_partner_ids):
             case.message_subscribe(partner_ids=case.partner_id.ids)
-            case.message_post_with_source(template, subtype_xmlid='mail.mt_comment', **options)
+        for case in self:
+            values = rendered[case.id]
+            case.message_post(
+                body=values['body_html'],
+                subject=values['subject'],
+                email_from=values.get('email_from') or None,
+                partner_ids=case.partner_id.ids,
+                attachments=[(name, base64.b64decode(content)) for name, content in values.get('attachments', [])],
+                message_type='comment',
+                subtype_id=subtype_id,
+            )
 
     # ------------------------------------------------------------------
     # Smart buttons
@@ -618,18 +693,3 @@ class CustomerReturn(models.Model):
     @api.model
     def _disposition_for_demand(self, demand):
         return DISPOSITION_BY_DEMAND.get(demand, 'refund')
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-    def _demo_receive_and_credit(self, credit=True):
-        """Validate the return receipts of these approved cases in full and, with ``credit``,
-        create and post their credit notes, as the warehouse and finance would. Used by the demo data."""
-        receipts = self.picking_ids.filtered(lambda picking: picking.state not in ('done', 'cancel'))
-        for move in receipts.move_ids:
-            move.quantity = move.product_uom_qty
-        receipts.move_ids.picked = True
-        receipts.with_context(skip_backorder=True, picking_ids_not_to_backorder=receipts.ids).button_validate()
-        if credit and any(self.mapped('can_create_credit_note')):
-            self.action_create_credit_note()
-            self.credit_note_ids.filtered(lambda move: move.state == 'draft').action_post()

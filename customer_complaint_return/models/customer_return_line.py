@@ -9,6 +9,7 @@ from odoo.addons.customer_complaint_return.const import (
     DISPOSITIONS,
     GOODS_CONDITIONS,
     GROUP_USER,
+    RETURN_ACTIVE_STATES,
     RETURN_REVIEW_STATES,
     SEND_BACK_DISPOSITIONS,
 )
@@ -82,6 +83,10 @@ class CustomerReturnLine(models.Model):
         string="Replaced", digits='Product Unit', compute='_compute_move_quantities', store=True)
     qty_scrapped = fields.Float(
         string="Scrapped", digits='Product Unit', compute='_compute_move_quantities', store=True)
+    loose_components = fields.Char(
+        compute='_compute_move_quantities', store=True,
+        help="Components of a kit that came back without the rest of their kit: they are tracked "
+             "here, and neither received nor credited as kits.")
 
     # Refund
     credit_line_ids = fields.One2many(
@@ -108,50 +113,18 @@ class CustomerReturnLine(models.Model):
         '(return_id, sale_line_id)', "An order line can only be listed once on a return.")
 
     # ------------------------------------------------------------------
-    # Quantities of the order line, from its stock moves
+    # Quantities of the order line (sale.order.line._get_customer_return_figures)
     # ------------------------------------------------------------------
-    @api.model
-    def _sale_line_figures(self, sale_lines, exclude_moves=None):
-        """Per sale line: delivered, returned (done), coming back (not done yet, outside
-        ``exclude_moves``) in the line's unit, and the day of the last delivery."""
-        figures = {}
-        for sale_line in sale_lines:
-            delivered = returned = coming_back = 0.0
-            last_delivery = False
-            for move in sale_line.move_ids:
-                if move.state == 'cancel' or move.product_id != sale_line.product_id:
-                    continue
-                qty = move.product_uom._compute_quantity(
-                    move.quantity if move.state == 'done' else move.product_uom_qty,
-                    sale_line.product_uom_id, rounding_method='HALF-UP')
-                if move._is_to_customer():
-                    if move.state == 'done':
-                        delivered += qty
-                        last_delivery = max(last_delivery or move.date, move.date)
-                elif move._is_customer_return_receipt():
-                    if move.state == 'done':
-                        returned += qty
-                    elif not exclude_moves or move not in exclude_moves:
-                        coming_back += qty
-            figures[sale_line] = (delivered, returned, coming_back, last_delivery)
-        return figures
-
-    @api.model
-    def _returnable_quantities(self, sale_lines):
-        return {
-            sale_line: delivered - returned - coming_back
-            for sale_line, (delivered, returned, coming_back, _date) in self._sale_line_figures(sale_lines).items()
-        }
-
     @api.depends('sale_line_id', 'move_ids.state')
     def _compute_returnable(self):
-        figures = self._sale_line_figures(self.sale_line_id, exclude_moves=self.move_ids)
+        figures = self.sale_line_id._get_customer_return_figures(exclude_moves=self.move_ids)
         for line in self:
-            delivered, returned, coming_back, last_delivery = figures.get(line.sale_line_id, (0.0, 0.0, 0.0, False))
-            line.qty_delivered = delivered
-            line.qty_returned = returned
-            line.qty_returnable = max(delivered - returned - coming_back, 0.0)
-            line.date_delivered = last_delivery and last_delivery.date()
+            line_figures = figures.get(line.sale_line_id)
+            line.qty_delivered = line_figures['delivered'] if line_figures else 0.0
+            line.qty_returned = line_figures['returned'] if line_figures else 0.0
+            line.qty_returnable = line_figures['returnable'] if line_figures else 0.0
+            date_delivered = line_figures and line_figures['date_delivered']
+            line.date_delivered = date_delivered.date() if date_delivered else False
 
     @api.depends('sale_line_id')
     def _compute_available_lot_ids(self):
@@ -195,22 +168,33 @@ class CustomerReturnLine(models.Model):
     @api.depends('move_ids.state', 'move_ids.quantity', 'move_ids.product_uom')
     def _compute_move_quantities(self):
         for line in self:
-            received = sent_back = replaced = scrapped = 0.0
-            for move in line.move_ids.filtered(lambda m: m.state == 'done'):
-                qty = move.product_uom._compute_quantity(move.quantity, line.product_uom_id, rounding_method='HALF-UP')
-                if move._is_customer_return_receipt():
-                    received += qty
-                elif move.scrap_id:
-                    scrapped += qty
-                elif move._is_to_customer():
-                    if move.origin_returned_move_id:
-                        sent_back += qty
-                    else:
-                        replaced += qty
-            line.qty_received = received
-            line.qty_sent_back = sent_back
-            line.qty_replaced = replaced
-            line.qty_scrapped = scrapped
+            sale_line = line.sale_line_id
+            per_unit = sale_line._get_return_goods_per_unit() if sale_line else {}
+            done = line.move_ids.filtered(lambda move: move.state == 'done')
+            received = done.filtered(lambda move: move._is_customer_return_receipt())
+            to_customer = done.filtered(lambda move: move._is_to_customer())
+            groups = {
+                'qty_received': received,
+                'qty_scrapped': done.filtered('scrap_id'),
+                'qty_sent_back': to_customer.filtered('origin_returned_move_id'),
+                'qty_replaced': to_customer.filtered(lambda move: not move.origin_returned_move_id),
+            }
+            for field_name, moves in groups.items():
+                line[field_name] = sale_line._count_units(sale_line._count_goods(moves), per_unit) if per_unit else 0.0
+            line.loose_components = line._describe_loose_components(sale_line._count_goods(received), per_unit)
+
+    def _describe_loose_components(self, goods, per_unit):
+        """The components of ``goods`` that make no whole kit with the others, in words."""
+        self.ensure_one()
+        if not per_unit or set(per_unit) == {self.product_id}:
+            return False
+        kits = self.sale_line_id._count_units(goods, per_unit)
+        loose = []
+        for product, qty in goods.items():
+            extra = product.uom_id.round(qty - kits * per_unit.get(product, 0.0))
+            if product.uom_id.compare(extra, 0.0) > 0:
+                loose.append(f"{extra:g} {product.uom_id.name} {product.display_name}")
+        return ", ".join(loose) or False
 
     @api.depends('qty_received', 'qty_rejected')
     def _compute_qty_accepted(self):
@@ -227,32 +211,44 @@ class CustomerReturnLine(models.Model):
 
     @api.depends('qty_accepted', 'disposition', 'state', 'credit_line_ids.parent_state',
                  'credit_line_ids.quantity', 'sale_line_id.invoice_lines.parent_state',
-                 'sale_line_id.invoice_lines.quantity', 'sale_line_id.move_ids.state')
+                 'sale_line_id.invoice_lines.quantity', 'sale_line_id.qty_delivered')
     def _compute_qty_to_credit(self):
-        figures = self._sale_line_figures(self.sale_line_id)
         for line in self:
-            line.qty_to_credit = line._quantity_to_credit(figures.get(line.sale_line_id))
+            line.qty_to_credit = sum(
+                invoice_line.product_uom_id._compute_quantity(qty, line.product_uom_id, round=False)
+                for invoice_line, qty in line._get_credit_note_allocation())
 
-    def _quantity_to_credit(self, figures):
-        """What leaves the customer invoiced, net of every credit note, for exactly what they keep:
-        invoiced - credited - (delivered - returned), within the accepted goods to refund."""
+    def _get_credit_note_allocation(self):
+        """[(posted invoice line, quantity in its unit)] to credit for this line now: the order
+        line's own allocation (``sale.order.line._get_credit_allocation``), within the accepted
+        goods to refund not on a credit note of this line yet."""
         self.ensure_one()
-        if self.disposition != 'refund' or self.state not in ('approved', 'received', 'done') or not figures:
+        if self.disposition != 'refund' or self.state not in RETURN_ACTIVE_STATES or not self.sale_line_id:
+            return []
+        unit = self.product_uom_id
+        wanted = self.qty_accepted - self._qty_credited_in_sale_unit()
+        allocation = []
+        for invoice_line, qty in self.sale_line_id._get_credit_allocation():
+            if unit.compare(wanted, 0.0) <= 0:
+                break
+            taken = min(wanted, invoice_line.product_uom_id._compute_quantity(qty, unit, round=False))
+            wanted -= taken
+            allocation.append((invoice_line, invoice_line.product_uom_id.round(
+                unit._compute_quantity(taken, invoice_line.product_uom_id, round=False))))
+        return [(invoice_line, qty) for invoice_line, qty in allocation if invoice_line.product_uom_id.compare(qty, 0.0) > 0]
+
+    def _qty_credited_in_sale_unit(self):
+        """Quantity on the credit notes of this line that are not cancelled (drafts included)."""
+        self.ensure_one()
+        return sum(aml.product_uom_id._compute_quantity(aml.quantity, self.product_uom_id, round=False)
+                   for aml in self.credit_line_ids if aml.parent_state != 'cancel')
+
+    def _qty_rejected_in_transit(self):
+        """Goods of a refunded receipt that inspection rejected and that are not sent back yet."""
+        self.ensure_one()
+        if not any(move.to_refund for move in self._received_moves()):
             return 0.0
-        delivered, returned, _coming_back, _date = figures
-        invoiced = credited = 0.0
-        for aml in self.sale_line_id.invoice_lines:
-            qty = aml.product_uom_id._compute_quantity(aml.quantity, self.product_uom_id)
-            if aml.move_id.move_type == 'out_invoice' and aml.parent_state == 'posted':
-                invoiced += qty
-            elif aml.move_id.move_type == 'out_refund' and aml.parent_state != 'cancel':
-                credited += qty
-        kept = delivered - returned
-        by_this_line = sum(
-            aml.product_uom_id._compute_quantity(aml.quantity, self.product_uom_id)
-            for aml in self.credit_line_ids if aml.parent_state != 'cancel')
-        quantity = min(invoiced - credited - kept, self.qty_accepted - by_this_line)
-        return self.product_uom_id.round(max(quantity, 0.0)) if self.product_uom_id else max(quantity, 0.0)
+        return max(self.qty_rejected - self.qty_sent_back, 0.0)
 
     @api.depends('qty_accepted', 'qty_rejected', 'qty_approved', 'disposition', 'qty_sent_back',
                  'qty_replaced', 'qty_scrapped', 'qty_to_credit', 'move_ids.state', 'return_id.allow_early_replacement',
@@ -260,10 +256,9 @@ class CustomerReturnLine(models.Model):
     def _compute_next_quantities(self):
         for line in self:
             pending = line.move_ids.filtered(lambda move: move.state not in ('done', 'cancel'))
-            pending_send_back = sum(pending.filtered(
-                lambda move: move._is_to_customer() and move.origin_returned_move_id).mapped('product_uom_qty'))
-            pending_replacement = sum(pending.filtered(
-                lambda move: move._is_to_customer() and not move.origin_returned_move_id).mapped('product_uom_qty'))
+            outgoing = pending.filtered(lambda move: move._is_to_customer())
+            pending_send_back = line._count_units_in(outgoing.filtered('origin_returned_move_id'))
+            pending_replacement = line._count_units_in(outgoing.filtered(lambda move: not move.origin_returned_move_id))
             to_send_back = line.qty_rejected + (line.qty_accepted if line.disposition in SEND_BACK_DISPOSITIONS else 0.0)
             line.qty_to_send_back = max(to_send_back - line.qty_sent_back - pending_send_back, 0.0)
             to_replace = 0.0
@@ -347,41 +342,106 @@ class CustomerReturnLine(models.Model):
                 raise UserError(self.env._(
                     "The products and quantities of approved returns cannot be changed: %(names)s.",
                     names=", ".join(locked.return_id.mapped('name'))))
+        if 'disposition' in vals:
+            self._check_disposition_change(vals['disposition'])
         result = super().write(vals)
+        if 'disposition' in vals:
+            self._sync_refund_of_moves()
         if vals.keys() & {'qty_rejected', 'disposition'}:
             self.return_id._update_progress()
         return result
+
+    def _check_disposition_change(self, disposition):
+        settled = self.filtered(lambda line: line.disposition != disposition and (
+            line.qty_sent_back or line.qty_replaced or line.qty_scrapped
+            or line.credit_line_ids.filtered(lambda aml: aml.parent_state != 'cancel')))
+        if settled:
+            raise UserError(self.env._(
+                "The disposition of %(products)s can no longer change: their goods were already sent back, "
+                "replaced, scrapped or credited.", products=", ".join(settled.product_id.mapped('display_name'))))
+
+    def _sync_refund_of_moves(self):
+        """Receipts are refunded (``to_refund``, which lowers the order's delivered quantity) exactly
+        when their goods are to be refunded, and goods sent back for them alike."""
+        changed = self.env['stock.move']
+        for line in self:
+            refund = line.disposition == 'refund'
+            moves = line.move_ids.filtered(lambda move: move.state != 'cancel' and move.to_refund != refund and (
+                move._is_customer_return_receipt() or move.origin_returned_move_id))
+            # After the line's own access checks: the moves are the warehouse's documents.
+            moves.sudo().to_refund = refund
+            changed |= moves
+        if changed.sale_line_id:
+            # sale_stock does not recompute the delivered quantity when to_refund changes.
+            self.env.add_to_compute(changed.sale_line_id._fields['qty_delivered'], changed.sale_line_id)
+
+    # ------------------------------------------------------------------
+    # Goods of the line in its unit (kits: whole kits of components)
+    # ------------------------------------------------------------------
+    def _count_units_in(self, moves):
+        """Units of this line that ``moves`` carry (kits: whole kits only)."""
+        self.ensure_one()
+        sale_line = self.sale_line_id
+        return sale_line._count_units(sale_line._count_goods(moves)) if sale_line else 0.0
+
+    @api.model
+    def _spread_goods(self, goods, moves, available):
+        """{move: quantity in the move's unit} that takes ``goods`` ({product: quantity in its
+        unit}) from ``moves`` in their order, never more than ``available(move)`` (in the
+        product's unit) from each."""
+        needed = dict(goods)
+        spread = {}
+        for move in moves:
+            unit = move.product_id.uom_id
+            left = needed.get(move.product_id, 0.0)
+            taken = min(left, available(move))
+            if unit.compare(taken, 0.0) > 0:
+                spread[move] = move.product_uom.round(unit._compute_quantity(taken, move.product_uom, round=False))
+                needed[move.product_id] = left - taken
+        return spread
+
+    @api.model
+    def _left_to_return(self, move):
+        """What ``move`` carried (in its product's unit) that no other move has returned yet."""
+        done = move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id, round=False)
+        back = sum(move.returned_move_ids.filtered(lambda m: m.state != 'cancel').mapped('product_qty'))
+        return done - back
 
     # ------------------------------------------------------------------
     # Receipt helpers
     # ------------------------------------------------------------------
     def _allocate_to_deliveries(self):
-        """{done delivery move: quantity} this line is received against: moves that delivered
-        the requested lots first, then the oldest deliveries, never beyond what each delivered
-        and did not get back yet."""
+        """{done delivery move: quantity in its unit} this line is received against: the
+        deliveries of the requested lots first, then the oldest, never beyond what each delivered
+        and did not get back yet. A kit comes back whole, from one delivery at a time."""
         self.ensure_one()
-        order_moves = self.sale_line_id.move_ids
-        # Keep the prefetch of every line's moves: what they got back is read once for all lines.
-        moves = order_moves.filtered(
-            lambda move: move.state == 'done' and move._is_to_customer() and move.product_id == self.product_id,
-        ).with_prefetch(order_moves._prefetch_ids)
-        moves = moves.sorted(lambda move: (not (move.move_line_ids.lot_id & self.lot_ids), move.date, move.id))
+        sale_line = self.sale_line_id
+        per_unit = sale_line._get_return_goods_per_unit()
+        to_customer, _from_customer = sale_line._get_customer_moves(per_unit)
+        deliveries = to_customer.filtered(lambda move: move.state == 'done' and move.picking_id)
+        pickings = deliveries.picking_id.sorted(lambda picking: (
+            not (picking.move_line_ids.lot_id & self.lot_ids), picking.date_done, picking.id))
+        unit = self.product_uom_id
         remaining = self.quantity
         allocation = {}
-        for move in moves:
-            if float_compare(remaining, 0.0, precision_rounding=self.product_uom_id.rounding) <= 0:
+        for picking in pickings:
+            if unit.compare(remaining, 0.0) <= 0:
                 break
-            back = sum(move.returned_move_ids.filtered(lambda m: m.state != 'cancel').mapped('product_uom_qty'))
-            available = move.product_uom._compute_quantity(move.quantity - back, self.product_uom_id)
-            taken = min(available, remaining)
-            if taken > 0:
-                allocation[move] = self.product_uom_id._compute_quantity(taken, move.product_uom)
-                remaining -= taken
-        if float_compare(remaining, 0.0, precision_rounding=self.product_uom_id.rounding) > 0:
+            moves = deliveries.filtered(lambda move: move.picking_id == picking)
+            available = defaultdict(float)
+            for move in moves:
+                available[move.product_id] += self._left_to_return(move)
+            units = min(remaining, sale_line._count_units(available, per_unit))
+            if unit.compare(units, 0.0) <= 0:
+                continue
+            allocation.update(self._spread_goods(
+                sale_line._goods_for_units(units, per_unit), moves, self._left_to_return))
+            remaining -= units
+        if unit.compare(remaining, 0.0) > 0:
             raise UserError(self.env._(
                 "%(product)s: %(qty)s requested, only %(returnable)s %(unit)s can be returned.",
                 product=self.product_id.display_name, qty=self.quantity,
-                returnable=self.quantity - remaining, unit=self.product_uom_id.name))
+                returnable=self.quantity - remaining, unit=unit.name))
         return allocation
 
     def _apply_lots_to_receipt(self):
@@ -407,65 +467,53 @@ class CustomerReturnLine(models.Model):
                     move.move_line_ids.unlink()
                     self.env['stock.move.line'].create(vals_list)
 
-    def _qty_kept_paid(self):
-        """Goods of this line that stay paid for but are not with the customer right now:
-        received and not credited (rejected, or accepted for another disposition than refund),
-        less what already went out to the customer for them (sent back or replaced)."""
-        self.ensure_one()
-        kept = self.qty_rejected + (self.qty_accepted if self.disposition != 'refund' else 0.0)
-        return kept - self.qty_sent_back - self.qty_replaced
-
     def _received_moves(self):
         return self.move_ids.filtered(lambda move: move.state == 'done' and move._is_customer_return_receipt())
 
+    # ------------------------------------------------------------------
+    # After the receipt: what goes back, is replaced or scrapped
+    # ------------------------------------------------------------------
+    def _get_send_back_quantities(self):
+        """{done receipt move: quantity in its unit} to send back for this line."""
+        self.ensure_one()
+        goods = self.sale_line_id._goods_for_units(self.qty_to_send_back)
+        return self._spread_goods(goods, self._received_moves(), self._left_to_return)
+
     def _prepare_replacement_procurement(self):
+        """A procurement of new goods through the order's delivery route. It is neither a delivery
+        of the order line (no ``sale_line_id``) nor in the order's stock reference, where
+        sale_stock would add the goods to the order as extra delivered products: the customer
+        is not billed for replacement goods."""
         self.ensure_one()
         sale_line = self.sale_line_id
         values = sale_line._prepare_procurement_values()
+        values.pop('sale_line_id', None)
+        values.pop('reference_ids', None)
         values['customer_return_line_id'] = self.id
         return self.env['stock.rule'].Procurement(
             self.product_id, self.qty_to_replace, self.product_uom_id, sale_line._get_location_final(),
             self.product_id.display_name, self.return_id.name, self.company_id, values)
 
     def _prepare_scrap_vals(self):
-        """One scrap per receipt move the accepted goods came in with, from where they are now."""
+        """One scrap per received move line the accepted goods came in with, from where they are now."""
         self.ensure_one()
+        needed = dict(self.sale_line_id._goods_for_units(self.qty_to_scrap))
         vals_list = []
-        remaining = self.qty_to_scrap
-        for move in self._received_moves():
-            if remaining <= 0:
-                break
-            for move_line in move.move_line_ids:
-                taken = min(move_line.quantity, remaining)
-                if taken <= 0:
-                    continue
-                vals_list.append({
-                    'product_id': self.product_id.id,
-                    'product_uom_id': move.product_uom.id,
-                    'scrap_qty': taken,
-                    'lot_id': move_line.lot_id.id,
-                    'location_id': move_line.location_dest_id.id,
-                    'company_id': self.company_id.id,
-                    'origin': self.return_id.name,
-                    'customer_return_line_id': self.id,
-                })
-                remaining -= taken
+        for move_line in self._received_moves().move_line_ids:
+            product = move_line.product_id
+            quantity = move_line.product_uom_id._compute_quantity(move_line.quantity, product.uom_id, round=False)
+            taken = product.uom_id.round(min(needed.get(product, 0.0), quantity))
+            if product.uom_id.compare(taken, 0.0) <= 0:
+                continue
+            needed[product] -= taken
+            vals_list.append({
+                'product_id': product.id,
+                'product_uom_id': product.uom_id.id,
+                'scrap_qty': taken,
+                'lot_id': move_line.lot_id.id,
+                'location_id': move_line.location_dest_id.id,
+                'company_id': self.company_id.id,
+                'origin': self.return_id.name,
+                'customer_return_line_id': self.id,
+            })
         return vals_list
-
-    def _creditable_invoice_lines(self):
-        """Posted invoice lines of the order line, newest first, with the quantity each can
-        still be credited by (its quantity less the credit notes reversing it)."""
-        self.ensure_one()
-        invoice_lines = self.sale_line_id.invoice_lines.filtered(
-            lambda aml: aml.move_id.move_type == 'out_invoice' and aml.parent_state == 'posted')
-        refund_lines = self.sale_line_id.invoice_lines.filtered(
-            lambda aml: aml.move_id.move_type == 'out_refund' and aml.parent_state != 'cancel')
-        result = []
-        for invoice_line in invoice_lines.sorted(lambda aml: (aml.move_id.invoice_date or aml.date, aml.id), reverse=True):
-            reversed_qty = sum(refund_lines.filtered(
-                lambda aml: aml.move_id.reversed_entry_id == invoice_line.move_id).mapped('quantity'))
-            available = invoice_line.product_uom_id._compute_quantity(
-                invoice_line.quantity - reversed_qty, self.product_uom_id)
-            if available > 0:
-                result.append((invoice_line, available))
-        return result

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 # Period of the return figures shown on products when none is chosen.
 DEFAULT_RETURN_PERIOD_DAYS = 365
@@ -39,18 +40,23 @@ class ProductProduct(models.Model):
             or date_to - timedelta(days=DEFAULT_RETURN_PERIOD_DAYS)
         return fields.Datetime.to_datetime(date_from), fields.Datetime.to_datetime(date_to) + timedelta(days=1)
 
+    @api.model
+    def _customer_move_domain(self, start, stop):
+        """Done moves of sales (order lines, and the replacements of return cases) between
+        ``start`` and ``stop``: with ``stock.move``'s ``_to_customer_domain`` and
+        ``_from_customer_domain``, the rule of the return cases' delivered and returned quantities."""
+        return (Domain('state', '=', 'done') & Domain('date', '>=', start) & Domain('date', '<', stop)
+                & (Domain('sale_line_id', '!=', False) | Domain('customer_return_line_id', '!=', False)))
+
     @api.depends_context('return_date_from', 'return_date_to', 'allowed_company_ids')
     def _compute_return_figures(self):
         start, stop = self._return_period()
-        base = [('product_id', 'in', self.ids), ('state', '=', 'done'), ('sale_line_id', '!=', False),
-                ('date', '>=', start), ('date', '<', stop)]
         moves = self.env['stock.move'].sudo().with_context(active_test=False)
+        base = Domain('product_id', 'in', self.ids) & self._customer_move_domain(start, stop)
         delivered = dict(moves._read_group(
-            base + [('location_dest_id.usage', '=', 'customer'), ('location_id.usage', '!=', 'customer')],
-            ['product_id'], ['product_qty:sum']))
+            base & moves._to_customer_domain(), ['product_id'], ['product_qty:sum']))
         returned = dict(moves._read_group(
-            base + [('location_id.usage', '=', 'customer'), ('location_dest_id.usage', '!=', 'customer')],
-            ['product_id'], ['product_qty:sum']))
+            base & moves._from_customer_domain(), ['product_id'], ['product_qty:sum']))
         for product in self:
             product.return_delivered_qty = delivered.get(product, 0.0)
             product.return_qty = returned.get(product, 0.0)

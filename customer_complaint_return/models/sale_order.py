@@ -1,6 +1,5 @@
 from odoo import fields, models
 from odoo.fields import Command
-from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -60,40 +59,3 @@ class SaleOrder(models.Model):
             'partner_id': self.partner_id.id,
             'company_id': self.company_id.id,
         }
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-    def _demo_deliver_and_invoice(self, date=None):
-        """Confirm these orders, deliver them in full and post their invoices. Used by the demo data.
-
-        The deliveries and invoices are dated ``date`` (default: now), and confirmed
-        orders keep the order date they were created with, so that demo documents
-        can lie in the past.
-        """
-        date = fields.Datetime.to_datetime(date) or fields.Datetime.now()
-        for order in self.filtered(lambda order: order.state in ('draft', 'sent')):
-            date_order = order.date_order
-            order.action_confirm()
-            order.date_order = date_order
-        pickings = self.picking_ids.filtered(lambda picking: picking.state not in ('done', 'cancel'))
-        pickings.action_assign()
-        for move in pickings.move_ids:
-            move.quantity = move.product_uom_qty
-        pickings.move_ids.picked = True
-        # No one is there to answer the validation wizards: everything is delivered (no
-        # backorder) and the customer gets no SMS (stock_sms asks first when installed).
-        pickings.with_context(
-            skip_backorder=True, picking_ids_not_to_backorder=pickings.ids, skip_sms=True,
-        ).button_validate()
-        if not_done := pickings.filtered(lambda picking: picking.state != 'done'):
-            raise UserError(self.env._(
-                "Deliveries %(names)s could not be validated.", names=", ".join(not_done.mapped('name'))))
-        pickings.date_done = date
-        # The stock moves too: return windows and return rates count from the moves' date.
-        pickings.move_ids.date = date
-        pickings.move_ids.move_line_ids.date = date
-        invoices = self._create_invoices(grouped=True)
-        invoices.invoice_date = date.date()
-        invoices.action_post()
-        return invoices

@@ -35,6 +35,14 @@ class StockPicking(models.Model):
         return self.env['customer.complaint']._action_for_documents(
             [('delivery_ids', 'in', self.ids)], defaults)
 
+    @api.depends('move_ids.customer_return_line_id')
+    def _compute_sale_id(self):
+        super()._compute_sale_id()
+        # Replacement goods are not a delivery of the order line (the customer is not billed for
+        # them), yet they belong to the order of the goods they replace.
+        for picking in self.filtered(lambda picking: not picking.sale_id and picking.move_ids.customer_return_line_id):
+            picking.sale_id = picking.move_ids.customer_return_line_id.sale_line_id.order_id[:1]
+
     def _create_backorder_picking(self):
         backorder = super()._create_backorder_picking()
         if self.customer_return_id:

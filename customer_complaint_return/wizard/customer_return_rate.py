@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 from odoo.addons.customer_complaint_return.models.product_product import DEFAULT_RETURN_PERIOD_DAYS
 
@@ -26,9 +27,10 @@ class CustomerReturnRate(models.TransientModel):
         self.ensure_one()
         start, stop = self.env['product.product'].with_context(
             return_date_from=self.date_from, return_date_to=self.date_to)._return_period()
-        products = self.env['stock.move'].sudo()._read_group(
-            [('state', '=', 'done'), ('sale_line_id', '!=', False), ('date', '>=', start), ('date', '<', stop),
-             ('location_dest_id.usage', '=', 'customer'), ('company_id', 'in', self.env.companies.ids)],
+        moves = self.env['stock.move'].sudo()
+        products = moves._read_group(
+            self.env['product.product']._customer_move_domain(start, stop) & moves._to_customer_domain()
+            & Domain('company_id', 'in', self.env.companies.ids),
             ['product_id'])
         return {
             'type': 'ir.actions.act_window',

@@ -36,6 +36,8 @@ class StockReturnPicking(models.TransientModel):
         if self.env.context.get('customer_return_approving'):
             self.customer_return_id._attach_return_picking(picking)
         elif self.show_customer_return and (self.customer_return_id or self.create_customer_return):
+            # The warehouse may track the goods it takes back (it was allowed to return them): the
+            # case is made or completed for it, its own user recorded on the case.
             case = self.customer_return_id.sudo() or self._create_customer_return_case()
             case._attach_warehouse_return(picking)
         return picking
