@@ -33,6 +33,7 @@ is missed. The cluster and its folder are removed afterwards, even on failure
 or Ctrl-C.
 """
 import argparse
+import gc
 import importlib.util
 import os
 import shutil
@@ -365,6 +366,9 @@ class Path:
         database = self.database
         database.activate()
         case = {"order": database.new_order().id}
+        # Start from a clean heap: a garbage collection owed to the previous case, maybe of
+        # another path, would land in the timing of this one.
+        gc.collect()
         measures = [(name, database.measure(step, case)) for name, step in self.steps]
         database.env.invalidate_all()
         self.check(database.env, case)
@@ -550,6 +554,9 @@ def measure_all(config, databases, options):
                 database.set_up(stock=ORDERED_QTY * (options.warmup + options.cases) * served)
             pdf = opened["addon"].env["ir.actions.report"].get_wkhtmltopdf_state() != "install"
             say(f"the approval mail carries the return authorization PDF: {'yes' if pdf else 'no'}")
+            if "oca" in opened:
+                module = opened["oca"].env["ir.module.module"].search([("name", "=", OCA_MODULE)])
+                say(f"OCA {OCA_MODULE} {module.latest_version} measured")
             say(f"{options.cases} cases per path after {options.warmup} warm-up round(s), "
                 f"{len(paths)} paths rotated: {', '.join(path.key for path in paths)}")
             run_paths(paths, options.cases, options.warmup)
