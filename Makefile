@@ -1,8 +1,8 @@
-# The two commands of the README. Both do their own set-up.
+# The two commands of the README, and the benchmark. Each does its own set-up.
 PYTHON ?= python3
 HARNESS := $(PYTHON) tests/harness.py
 
-.PHONY: test demo demo-reset i18n check-odoo install
+.PHONY: test demo demo-reset i18n bench check-odoo install
 
 ## make test: throwaway PostgreSQL cluster, fresh database, addon installed, pytest.
 test: check-odoo install
@@ -19,6 +19,10 @@ demo-reset: check-odoo install
 ## make i18n: export the addon's terms to its .pot and merge them into i18n/zh_CN.po.
 i18n: check-odoo install
 	@$(HARNESS) i18n
+
+## make bench: throwaway cluster, Odoo's return path vs this addon's flow (vs OCA rma_sale if importable).
+bench: check-odoo install
+	@$(PYTHON) tests/benchmark.py $(BENCH_ARGS)
 
 check-odoo:
 	@$(PYTHON) -c "import odoo.release as r; assert r.version_info[:2] == (19, 0)" >/dev/null 2>&1 || \
