@@ -1,6 +1,6 @@
 """Fixtures for return cases: users of each role and helpers that walk the real flows."""
 from odoo.fields import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 import common
 
@@ -73,3 +73,14 @@ class ReturnCommon(common.ComplaintCommon):
         if post:
             notes.with_user(self.user_finance).action_post()
         return notes, action
+
+    def _warehouse_return_wizard(self, picking):
+        """The standard Return wizard of ``picking``, opened by the warehouse."""
+        return Form(self.env['stock.return.picking'].with_user(self.user_warehouse).with_context(
+            active_model='stock.picking', active_id=picking.id, active_ids=picking.ids))
+
+    def _set_return_quantity(self, wizard_form, product, quantity):
+        for index in range(len(wizard_form.product_return_moves)):
+            with wizard_form.product_return_moves.edit(index) as wizard_line:
+                if wizard_line.product_id == product:
+                    wizard_line.quantity = quantity

@@ -64,9 +64,10 @@ def test_report_lists_every_step_and_marks_targets():
 
 def test_command_line():
     options = benchmark.parse_command_line([])
-    assert (options.cases, options.warmup, options.no_oca, options.no_pdf, options.check) == (8, 1, False, False, False)
-    options = benchmark.parse_command_line(["--cases", "32", "--no-oca", "--check"])
-    assert (options.cases, options.no_oca, options.check) == (32, True, True)
+    assert (options.cases, options.warmup, options.no_oca, options.no_pdf, options.warm, options.check) == (
+        8, 1, False, False, False, False)
+    options = benchmark.parse_command_line(["--cases", "32", "--no-oca", "--warm", "--check"])
+    assert (options.cases, options.no_oca, options.warm, options.check) == (32, True, True, True)
 
 
 def test_oca_is_optional():

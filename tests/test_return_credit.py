@@ -202,6 +202,10 @@ class TestReturnCredit(return_common.ReturnCommon):
         self.assertEqual(len(notes), 1)
         self.assertEqual(notes.reversed_entry_id, invoice)
         self.assertEqual(notes.fiscal_position_id, invoice.fiscal_position_id)
+        self.assertEqual((notes.journal_id, notes.currency_id, notes.partner_id),
+                         (invoice.journal_id, invoice.currency_id, invoice.partner_id))
+        self.assertEqual((notes.payment_reference, notes.invoice_origin), (invoice.payment_reference, order.name))
+        self.assertIn(invoice.name, notes.ref)
         self.assertEqual(len(notes.invoice_line_ids), 2)
         chair_credit = notes.invoice_line_ids.filtered(lambda aml: aml.product_id == self.product_chair)
         desk_credit = notes.invoice_line_ids.filtered(lambda aml: aml.product_id == self.product_desk)
@@ -209,6 +213,8 @@ class TestReturnCredit(return_common.ReturnCommon):
             (chair_credit.quantity, chair_credit.price_unit, chair_credit.discount, chair_credit.price_subtotal),
             (2.0, 150.0, 10.0, 270.0))
         self.assertEqual(chair_credit.tax_ids, self.tax_sale_a)
+        invoice_chair = invoice.invoice_line_ids.filtered(lambda aml: aml.product_id == self.product_chair)
+        self.assertEqual((chair_credit.account_id, chair_credit.name), (invoice_chair.account_id, invoice_chair.name))
         self.assertEqual(chair_credit.analytic_distribution, distribution)
         self.assertEqual(chair_credit.sale_line_ids, chair_line)
         self.assertEqual(chair_credit.customer_return_line_id, chair_return)

@@ -11,17 +11,6 @@ import return_common
 @tagged('post_install', '-at_install')
 class TestReturnWaysIn(return_common.ReturnCommon):
 
-    def _warehouse_return_wizard(self, picking):
-        """The standard Return wizard of ``picking``, opened by the warehouse."""
-        return Form(self.env['stock.return.picking'].with_user(self.user_warehouse).with_context(
-            active_model='stock.picking', active_id=picking.id, active_ids=picking.ids))
-
-    def _set_return_quantity(self, wizard_form, product, quantity):
-        for index in range(len(wizard_form.product_return_moves)):
-            with wizard_form.product_return_moves.edit(index) as wizard_line:
-                if wizard_line.product_id == product:
-                    wizard_line.quantity = quantity
-
     # ------------------------------------------------------------------
     # From a complaint, a sale order, or from scratch
     # ------------------------------------------------------------------

@@ -446,9 +446,11 @@ class CustomerReturn(models.Model):
         for line in picking.move_ids.customer_return_line_id.with_env(self.env):
             moves = line.move_ids.filtered(lambda move: move.picking_id == picking)
             moved = line._count_units_in(moves)
+            per_unit = line.sale_line_id._get_return_goods_per_unit()
             goods = line.sale_line_id._count_goods(moves)
-            if extra := line._describe_loose_components(goods, line.sale_line_id._get_return_goods_per_unit()):
-                loose.append(extra)
+            if loose_goods := line._get_loose_goods(goods, per_unit):
+                loose.append(line._describe_loose_components(goods, per_unit))
+                self._keep_loose_goods_unrefunded(moves, loose_goods)
             quantity = line.quantity if line.state in RETURN_REVIEW_STATES and line.quantity else 0.0
             line.with_context(customer_return_from_warehouse=True).write({
                 'quantity': max(quantity, line.qty_approved + moved),
@@ -464,6 +466,26 @@ class CustomerReturn(models.Model):
                 "Components that make no whole kit come back loose: %(components)s. They are tracked on the "
                 "line and not credited as kits.", components="; ".join(loose))
         self.message_post(body=body, subtype_xmlid='mail.mt_note')
+
+    @api.model
+    def _keep_loose_goods_unrefunded(self, moves, loose_goods):
+        """Kit components coming back without the rest of their kit are not refunded: split them
+        off their receipt moves (not done yet) so that the order keeps them delivered and invoiced."""
+        for move in moves:
+            unit = move.product_id.uom_id
+            taken = min(loose_goods.get(move.product_id, 0.0), move.product_qty)
+            if unit.compare(taken, 0.0) <= 0:
+                continue
+            loose_goods[move.product_id] -= taken
+            # The warehouse's own receipt, after its own return: changed with elevated rights.
+            move = move.sudo()
+            if unit.compare(taken, move.product_qty) >= 0:
+                move.to_refund = False
+                continue
+            loose_move = self.env['stock.move'].sudo().create(move._split(taken))
+            loose_move.to_refund = False
+            loose_move._action_confirm(merge=False)
+            (move | loose_move)._action_assign()
 
     # ------------------------------------------------------------------
     # After the receipt: send back, replace, scrap
@@ -534,8 +556,8 @@ class CustomerReturn(models.Model):
     # ------------------------------------------------------------------
     def action_create_credit_note(self):
         self._ensure_group((GROUP_FINANCE,), self.env._("create credit notes"))
-        self._ensure_state(RETURN_ACTIVE_STATES, self.env._("Crediting"))
         self._lock_for_update()
+        self._ensure_state(RETURN_ACTIVE_STATES, self.env._("Crediting"))
         credit_notes = self.env['account.move']
         for case in self:
             credit_notes |= case._create_credit_notes()
@@ -545,7 +567,22 @@ class CustomerReturn(models.Model):
                 raise UserError(self.env._(
                     "There is nothing to credit: no accepted goods to refund are left invoiced and not credited."))
             credit_notes = existing
-        return self._action_view_records(credit_notes, 'account.action_move_out_refund_type')
+        return self._action_view_credit_notes(credit_notes)
+
+    @api.model
+    def _action_view_credit_notes(self, credit_notes):
+        """The credit notes in Invoicing's own views (a plain action: the one of the menu is not
+        read for every credit note made)."""
+        action = {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("Credit Notes"),
+            'res_model': 'account.move',
+            'context': {'default_move_type': 'out_refund', 'create': False},
+        }
+        if len(credit_notes) == 1:
+            return dict(action, view_mode='form', views=[(False, 'form')], res_id=credit_notes.id)
+        return dict(action, view_mode='list,form', views=[(False, 'list'), (False, 'form')],
+                    domain=[('id', 'in', credit_notes.ids)])
 
     def _lock_for_update(self):
         """Make a second press of the same button wait for the first one, then fail and retry.
@@ -555,8 +592,6 @@ class CustomerReturn(models.Model):
         runs the call again, and it sees the credit notes of the first one."""
         self.env.cr.execute(
             "UPDATE customer_return SET write_date = write_date WHERE id IN %s", [tuple(self.ids)])
-        self.invalidate_recordset()
-        self.line_ids.invalidate_recordset()
 
     def _create_credit_notes(self):
         """Create, in draft for finance to post, one credit note per original invoice for the
@@ -571,7 +606,7 @@ class CustomerReturn(models.Model):
         credit_notes = self.env['account.move'].create([
             self._prepare_credit_note_vals(invoice, allocation) for invoice, allocation in per_invoice.items()])
         # Finance only reads cases: the note is still theirs, logged with elevated rights.
-        self.sudo().message_post(body=Markup("%s %s") % (
+        self.sudo()._message_log(body=Markup("%s %s") % (
             self.env._("Credit notes created:"),
             Markup(", ").join(note._get_html_link() for note in credit_notes)))
         return credit_notes
@@ -581,7 +616,6 @@ class CustomerReturn(models.Model):
         quantity in the invoice line's unit)]): the terms of the invoice, as Odoo's reversal
         gives them, without copying the lines that are not credited."""
         self.ensure_one()
-        lang = invoice.partner_id.lang or self.env.lang
         payment_term = invoice.invoice_payment_term_id
         return {
             'move_type': 'out_refund',
@@ -598,9 +632,9 @@ class CustomerReturn(models.Model):
             'team_id': invoice.team_id.id,
             'invoice_origin': invoice.invoice_origin,
             'payment_reference': invoice.payment_reference,
+            'incoterm_location': invoice.incoterm_location,
             'invoice_date': fields.Date.context_today(self),
-            'ref': self.with_context(lang=lang).env._(
-                "Reversal of: %(invoice)s, return %(name)s", invoice=invoice.name, name=self.name),
+            'ref': self.env._("Reversal of: %(invoice)s, return %(name)s", invoice=invoice.name, name=self.name),
             'invoice_line_ids': [
                 Command.create(self._prepare_credit_note_line_vals(invoice_line, return_line, qty))
                 for invoice_line, return_line, qty in allocation
@@ -652,16 +686,18 @@ class CustomerReturn(models.Model):
         if not template or not self:
             return
         render_fields = ['subject', 'body_html', 'email_from']
-        if template.report_template_ids and self.env['ir.actions.report'].get_wkhtmltopdf_state() != 'install':
+        if self.env['ir.actions.report'].get_wkhtmltopdf_state() != 'install':
             render_fields.append('report_template_ids')
         rendered = template._generate_template(self.ids, render_fields)
         subtype_id = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment')
-        # The customer follows the case: replies from its chatter reach them too.
-        for case in self.filtered(lambda case: case.partner_id not in case.message_partner_ids):
-            case.message_subscribe(partner_ids=case.partner_id.ids)
         for case in self:
             values = rendered[case.id]
-            case.message_post(
+            # Posting to the customer makes them follow the case (replies from its chatter reach
+            # them too): on their first mail only, the acknowledgement or, for a case the
+            # warehouse made, the first mail it sends.
+            first_mail = template_xmlid == 'customer_complaint_return.mail_template_return_submitted' \
+                or not case.date_submitted
+            case.with_context(mail_post_autofollow=None if first_mail else False).message_post(
                 body=values['body_html'],
                 subject=values['subject'],
                 email_from=values.get('email_from') or None,
@@ -684,7 +720,7 @@ class CustomerReturn(models.Model):
 
     def action_view_credit_notes(self):
         self.ensure_one()
-        return self._action_view_records(self.credit_note_ids, 'account.action_move_out_refund_type')
+        return self._action_view_credit_notes(self.credit_note_ids)
 
     def action_view_complaint(self):
         self.ensure_one()

@@ -183,18 +183,24 @@ class CustomerReturnLine(models.Model):
                 line[field_name] = sale_line._count_units(sale_line._count_goods(moves), per_unit) if per_unit else 0.0
             line.loose_components = line._describe_loose_components(sale_line._count_goods(received), per_unit)
 
-    def _describe_loose_components(self, goods, per_unit):
-        """The components of ``goods`` that make no whole kit with the others, in words."""
+    def _get_loose_goods(self, goods, per_unit):
+        """{component: quantity in its unit} of ``goods`` that make no whole kit with the others."""
         self.ensure_one()
         if not per_unit or set(per_unit) == {self.product_id}:
-            return False
+            return {}
         kits = self.sale_line_id._count_units(goods, per_unit)
-        loose = []
+        loose = {}
         for product, qty in goods.items():
             extra = product.uom_id.round(qty - kits * per_unit.get(product, 0.0))
             if product.uom_id.compare(extra, 0.0) > 0:
-                loose.append(f"{extra:g} {product.uom_id.name} {product.display_name}")
-        return ", ".join(loose) or False
+                loose[product] = extra
+        return loose
+
+    def _describe_loose_components(self, goods, per_unit):
+        """The components of ``goods`` that make no whole kit with the others, in words."""
+        loose = self._get_loose_goods(goods, per_unit)
+        return ", ".join(f"{qty:g} {product.uom_id.name} {product.display_name}"
+                         for product, qty in loose.items()) or False
 
     @api.depends('qty_received', 'qty_rejected')
     def _compute_qty_accepted(self):
@@ -240,13 +246,15 @@ class CustomerReturnLine(models.Model):
     def _qty_credited_in_sale_unit(self):
         """Quantity on the credit notes of this line that are not cancelled (drafts included)."""
         self.ensure_one()
+        # The order line's invoice lines are read anyway: this line's credit notes are among them.
         return sum(aml.product_uom_id._compute_quantity(aml.quantity, self.product_uom_id, round=False)
-                   for aml in self.credit_line_ids if aml.parent_state != 'cancel')
+                   for aml in self.sale_line_id.invoice_lines
+                   if aml.customer_return_line_id == self and aml.parent_state != 'cancel')
 
     def _qty_rejected_in_transit(self):
         """Goods of a refunded receipt that inspection rejected and that are not sent back yet."""
         self.ensure_one()
-        if not any(move.to_refund for move in self._received_moves()):
+        if not self.qty_rejected or not any(move.to_refund for move in self._received_moves()):
             return 0.0
         return max(self.qty_rejected - self.qty_sent_back, 0.0)
 
