@@ -19,7 +19,7 @@ reverse the original invoices for exactly what the customer gave back.
 """,
     'author': "customer_complaint_return contributors",
     'license': 'LGPL-3',
-    'depends': ['sale_stock', 'account', 'mail', 'resource'],
+    'depends': ['sale_stock', 'account', 'mail', 'resource', 'portal', 'rating'],
     'data': [
         'security/customer_complaint_return_security.xml',
         'security/ir.model.access.csv',
@@ -31,6 +31,7 @@ reverse the original invoices for exactly what the customer gave back.
         'report/customer_return_reports.xml',
         'report/customer_return_templates.xml',
         'data/mail_template_data.xml',
+        'data/customer_portal_data.xml',
         'wizard/customer_complaint_reason_views.xml',
         'wizard/customer_return_decision_views.xml',
         'wizard/stock_return_picking_views.xml',
@@ -50,11 +51,19 @@ reverse the original invoices for exactly what the customer gave back.
         'views/res_config_settings_views.xml',
         'views/customer_complaint_menus.xml',
         'views/customer_return_rate_menus.xml',
+        'views/customer_portal_views.xml',
+        'views/portal_templates.xml',
     ],
     'demo': [
         'demo/customer_complaint_demo.xml',
         'demo/customer_return_demo.xml',
+        'demo/customer_portal_demo.xml',
     ],
+    'assets': {
+        'web.assets_tests': [
+            'customer_complaint_return/static/tests/tours/**/*',
+        ],
+    },
     'application': True,
     'installable': True,
 }

@@ -21,3 +21,4 @@ from . import stock_rule
 from . import stock_scrap
 from . import account_move
 from . import account_move_line
+from . import mail_thread
