@@ -462,14 +462,26 @@ class CustomerCasePortal(CustomerPortal):
             }) for line in sale_lines],
         })
 
+    def _available_quantities(self, preview):
+        """{sale line id: quantity the customer may still ask for}: what can come back, less
+        what other requests still under review already ask for (a second click asks nothing)."""
+        sale_lines = preview.line_ids.sale_line_id
+        pending = dict(request.env['customer.return.line'].sudo()._read_group(
+            [('sale_line_id', 'in', sale_lines.ids), ('state', 'in', RETURN_REVIEW_STATES)],
+            ['sale_line_id'], ['quantity:sum']))
+        return {line.sale_line_id.id: max(line.qty_returnable - pending.get(line.sale_line_id, 0.0), 0.0)
+                for line in preview.line_ids}
+
     def _return_form_values(self, order, form, errors=()):
         order_sudo = order.sudo()
         max_files, max_mb = self._upload_limits()
         values = self._prepare_portal_layout_values()
+        preview = self._preview_return(order_sudo)
         values.update({
             'page_name': 'customer_return_new',
             'order': order_sudo,
-            'preview': self._preview_return(order_sudo),
+            'preview': preview,
+            'available': self._available_quantities(preview),
             'reasons': self._return_reasons(order_sudo),
             'conditions': GOODS_CONDITIONS,
             'window_days': order_sudo.company_id.return_window_days,
@@ -515,6 +527,7 @@ class CustomerCasePortal(CustomerPortal):
         env = request.env
         conditions = dict(GOODS_CONDITIONS)
         lines = {line.sale_line_id: line for line in preview.line_ids}
+        available = self._available_quantities(preview)
         for sale_line, values in wanted.items():
             line = lines.get(sale_line)
             if not line:
@@ -528,11 +541,12 @@ class CustomerCasePortal(CustomerPortal):
                 continue
             if float_compare(quantity, 0.0, precision_rounding=sale_line.product_uom_id.rounding) == 0:
                 continue
-            if float_compare(quantity, line.qty_returnable, precision_rounding=sale_line.product_uom_id.rounding) > 0:
+            returnable = available[sale_line.id]
+            if float_compare(quantity, returnable, precision_rounding=sale_line.product_uom_id.rounding) > 0:
                 errors.append(env._(
-                    "%(product)s: %(qty)s requested, only %(returnable)s %(unit)s can be returned.",
-                    product=product, qty=quantity, returnable=line.qty_returnable,
-                    unit=sale_line.product_uom_id.name))
+                    "%(product)s: %(qty)s requested, only %(returnable)s %(unit)s can be returned "
+                    "(delivered, less what was returned or is already requested).",
+                    product=product, qty=quantity, returnable=returnable, unit=sale_line.product_uom_id.name))
                 continue
             line.quantity = quantity
             if not line.is_eligible:
