@@ -632,7 +632,7 @@ class CustomerComplaint(models.Model):
 
     @api.model
     def _description_from_mail(self, body):
-        if not body or is_html_empty(body):
+        if not body or is_html_empty(body) or (len(body) < 1000 and not html2plaintext(body).strip()):
             return False
         if len(body) <= DESCRIPTION_MAX_CHARS:
             return body
