@@ -34,7 +34,7 @@ registry.category("web_tour.tours").add("customer_complaint_return_portal_return
         {
             content: "Give the reason",
             trigger: "select.o_ccr_reason",
-            run: "selectByLabel Defective (test)",
+            run: "selectByLabel Defective",
         },
         {
             content: "Describe the problem",
