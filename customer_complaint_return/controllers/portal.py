@@ -13,7 +13,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import SUPERUSER_ID, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 from odoo.http import request
 from odoo.tools import float_compare, plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
@@ -32,6 +32,29 @@ DEFAULT_MAX_FILES = 5
 DEFAULT_MAX_SIZE_MB = 10
 # Orders offered in the forms, newest first.
 FORM_ORDER_LIMIT = 50
+
+# The lists' search bars: how they sort, filter by status and search (labels in the controller).
+COMPLAINT_SEARCHBAR = {
+    'orders': {'date': 'date_received desc, id desc', 'name': 'name desc', 'state': 'state, date_received desc'},
+    'filters': {
+        'all': [],
+        'open': [('state', 'in', COMPLAINT_OPEN_STATES)],
+        'resolved': [('state', '=', 'resolved')],
+        'closed': [('state', 'in', ('closed', 'cancelled'))],
+    },
+    'inputs': {'all': ['name', 'subject', 'sale_order_id.name'], 'name': ['name'], 'order': ['sale_order_id.name']},
+}
+RETURN_SEARCHBAR = {
+    'orders': {'date': 'date_request desc, id desc', 'name': 'name desc', 'state': 'state, date_request desc'},
+    'filters': {
+        'all': [],
+        'review': [('state', 'in', RETURN_REVIEW_STATES)],
+        'approved': [('state', 'in', ('approved', 'received'))],
+        'done': [('state', '=', 'done')],
+        'closed': [('state', 'in', ('rejected', 'cancelled'))],
+    },
+    'inputs': {'all': ['name', 'sale_order_id.name'], 'name': ['name'], 'order': ['sale_order_id.name']},
+}
 
 
 class CustomerCasePortal(CustomerPortal):
@@ -114,62 +137,42 @@ class CustomerCasePortal(CustomerPortal):
     # ------------------------------------------------------------------
     def _complaint_searchbar(self):
         env = request.env
-        return {
-            'sortings': {
-                'date': {'label': env._("Newest"), 'order': 'date_received desc, id desc'},
-                'name': {'label': env._("Reference"), 'order': 'name desc'},
-                'state': {'label': env._("Status"), 'order': 'state, date_received desc'},
-            },
-            'filters': {
-                'all': {'label': env._("All"), 'domain': []},
-                'open': {'label': env._("Open"), 'domain': [('state', 'in', COMPLAINT_OPEN_STATES)]},
-                'resolved': {'label': env._("Resolved"), 'domain': [('state', '=', 'resolved')]},
-                'closed': {'label': env._("Closed"), 'domain': [('state', 'in', ('closed', 'cancelled'))]},
-            },
-            'inputs': {
-                'all': {'input': 'all', 'label': env._("Search in All"),
-                        'domain': lambda text: ['|', '|', ('name', 'ilike', text), ('subject', 'ilike', text),
-                                                ('sale_order_id.name', 'ilike', text)]},
-                'name': {'input': 'name', 'label': env._("Search in Reference"),
-                         'domain': lambda text: [('name', 'ilike', text)]},
-                'order': {'input': 'order', 'label': env._("Search in Order"),
-                          'domain': lambda text: [('sale_order_id.name', 'ilike', text)]},
-            },
-        }
+        return self._searchbar(
+            sortings={'date': env._("Newest"), 'name': env._("Reference"), 'state': env._("Status")},
+            filters={'all': env._("All"), 'open': env._("Open"), 'resolved': env._("Resolved"),
+                     'closed': env._("Closed")},
+            inputs={'all': env._("Search in All"), 'name': env._("Search in Reference"),
+                    'order': env._("Search in Order")},
+            specs=COMPLAINT_SEARCHBAR)
 
     def _return_searchbar(self):
         env = request.env
+        return self._searchbar(
+            sortings={'date': env._("Newest"), 'name': env._("Reference"), 'state': env._("Status")},
+            filters={'all': env._("All"), 'review': env._("Under Review"), 'approved': env._("Approved"),
+                     'done': env._("Done"), 'closed': env._("Rejected or Cancelled")},
+            inputs={'all': env._("Search in All"), 'name': env._("Search in Reference"),
+                    'order': env._("Search in Order")},
+            specs=RETURN_SEARCHBAR)
+
+    @staticmethod
+    def _searchbar(sortings, filters, inputs, specs):
+        """The portal search bar's options: translated labels on the orders, domains and searched
+        fields of ``specs``."""
         return {
-            'sortings': {
-                'date': {'label': env._("Newest"), 'order': 'date_request desc, id desc'},
-                'name': {'label': env._("Reference"), 'order': 'name desc'},
-                'state': {'label': env._("Status"), 'order': 'state, date_request desc'},
-            },
-            'filters': {
-                'all': {'label': env._("All"), 'domain': []},
-                'review': {'label': env._("Under Review"), 'domain': [('state', 'in', RETURN_REVIEW_STATES)]},
-                'approved': {'label': env._("Approved"), 'domain': [('state', 'in', ('approved', 'received'))]},
-                'done': {'label': env._("Done"), 'domain': [('state', '=', 'done')]},
-                'closed': {'label': env._("Rejected or Cancelled"),
-                           'domain': [('state', 'in', ('rejected', 'cancelled'))]},
-            },
-            'inputs': {
-                'all': {'input': 'all', 'label': env._("Search in All"),
-                        'domain': lambda text: ['|', ('name', 'ilike', text), ('sale_order_id.name', 'ilike', text)]},
-                'name': {'input': 'name', 'label': env._("Search in Reference"),
-                         'domain': lambda text: [('name', 'ilike', text)]},
-                'order': {'input': 'order', 'label': env._("Search in Order"),
-                          'domain': lambda text: [('sale_order_id.name', 'ilike', text)]},
-            },
+            'sortings': {key: {'label': label, 'order': specs['orders'][key]} for key, label in sortings.items()},
+            'filters': {key: {'label': label, 'domain': specs['filters'][key]} for key, label in filters.items()},
+            'inputs': {key: {'input': key, 'label': label, 'fields': specs['inputs'][key]}
+                       for key, label in inputs.items()},
         }
 
     def _case_list_values(self, model, url, searchbar, page, sortby, filterby, search, search_in):
         sortby = sortby if sortby in searchbar['sortings'] else 'date'
         filterby = filterby if filterby in searchbar['filters'] else 'all'
         search_in = search_in if search_in in searchbar['inputs'] else 'all'
-        domain = list(searchbar['filters'][filterby]['domain'])
+        domain = Domain(searchbar['filters'][filterby]['domain'])
         if search:
-            domain += searchbar['inputs'][search_in]['domain'](search)
+            domain &= Domain.OR([Domain(field, 'ilike', search) for field in searchbar['inputs'][search_in]['fields']])
         Case = request.env[model]
         pager = portal_pager(
             url=url, total=Case.search_count(domain), page=page, step=self._items_per_page,
