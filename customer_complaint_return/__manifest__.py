@@ -16,6 +16,11 @@ Return cases: requests checked against configurable conditions, review and
 approval, return receipts made by Odoo's own return wizard on the original
 deliveries, inspection, send back, replacement or scrap, and credit notes that
 reverse the original invoices for exactly what the customer gave back.
+
+Customers in the loop: the portal lists and shows their company's complaints and
+returns, lets them submit a complaint, request a return of a delivered order and
+answer a resolution; each team's e-mail alias turns mails into complaints; closed
+complaints ask the customer for a satisfaction rating.
 """,
     'author': "customer_complaint_return contributors",
     'license': 'LGPL-3',

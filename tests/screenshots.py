@@ -21,7 +21,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BROWSERS = ('chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable')
-WIDTH, HEIGHT = 1366, 860
+WIDTH, HEIGHT = 1440, 940
 
 
 def authenticate(base_url, db, login, password):
@@ -48,7 +48,8 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix='ccr-shots-')
         self.process = subprocess.Popen([
             binary, '--headless=new', '--no-sandbox', '--disable-gpu', '--hide-scrollbars',
-            '--remote-debugging-port=0', f'--user-data-dir={self.profile}', f'--window-size={WIDTH},{HEIGHT}',
+            '--remote-debugging-port=0', '--remote-allow-origins=*', f'--user-data-dir={self.profile}',
+            f'--window-size={WIDTH},{HEIGHT}',
             'about:blank'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = os.path.join(self.profile, 'DevToolsActivePort')
         for _attempt in range(100):
@@ -58,7 +59,7 @@ class Browser:
         port = open(port_file).read().split()[0]
         with urllib.request.urlopen(f'http://127.0.0.1:{port}/json', timeout=10) as response:
             page = next(target for target in json.loads(response.read()) if target['type'] == 'page')
-        self.socket = websocket.create_connection(page['webSocketDebuggerUrl'], timeout=60)
+        self.socket = websocket.create_connection(page['webSocketDebuggerUrl'], timeout=60, suppress_origin=True)
         self.next_id = 0
 
     def send(self, method, **params):
