@@ -231,3 +231,29 @@ class TestPortalAccess(portal_common.PortalCommon):
                 'post_data': {'body': "Intrusion", 'message_type': 'comment'},
             })
         self.assertFalse(self.complaint_b.message_ids.filtered(lambda message: 'Intrusion' in (message.body or '')))
+
+    # ------------------------------------------------------------------
+    # Performance
+    # ------------------------------------------------------------------
+    def _page_queries(self, url):
+        self.url_open(url)  # warm-up: assets, caches
+        self.env.flush_all()
+        before = self.cr.sql_log_count
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return self.cr.sql_log_count - before
+
+    def test_lists_cost_the_same_for_one_case_or_forty(self):
+        """A page of the lists reads its cases at once: no query per case."""
+        self._login(self.portal_a)
+        few = {url: self._page_queries(url) for url in ('/my/complaints', '/my/returns')}
+        self.env['customer.complaint'].create([{
+            'partner_id': self.customer_contact.id, 'subject': f"Case {i}", 'sale_order_id': self.order.id,
+        } for i in range(40)])
+        for _i in range(10):
+            self._make_return(self.order, self.customer_contact, 0.25)
+        many = {url: self._page_queries(url) for url in ('/my/complaints', '/my/returns')}
+        self.assertEqual(many, few)
+        # budget of a page (session, layout, count, search, the page's cases with their orders and reasons)
+        self.assertLessEqual(many['/my/complaints'], 10)
+        self.assertLessEqual(many['/my/returns'], 11)
