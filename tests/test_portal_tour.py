@@ -29,3 +29,5 @@ class TestPortalTour(portal_common.PortalCommon):
         self.assertEqual(case.line_ids.mapped(lambda line: (line.sale_line_id, line.quantity, line.condition)),
                          [(self.sale_line_chair, 2.0, 'damaged')])
         self.assertIn("The legs bend under load.", case.description)
+        question = case.message_ids.filtered(lambda message: 'When will the courier come?' in (message.body or ''))
+        self.assertEqual((question.author_id, question.message_type), (self.customer_contact, 'comment'))

@@ -514,7 +514,8 @@ class CustomerComplaint(models.Model):
             return
         for complaint in self.filtered('partner_id').with_user(SUPERUSER_ID):
             complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
-            complaint.message_post_with_source(template, subtype_xmlid='mail.mt_comment')
+            # a comment, not a notification: the customer finds it in the portal chatter too
+            complaint.message_post_with_source(template, message_type='comment', subtype_xmlid='mail.mt_comment')
 
     def _send_acknowledgement(self):
         """Tell the customers their complaint arrived, with its reference and portal link."""

@@ -55,5 +55,19 @@ registry.category("web_tour.tours").add("customer_complaint_return_portal_return
             content: "Its line is listed with the requested quantity",
             trigger: ".o_ccr_return_lines td:contains('Office Chair')",
         },
+        {
+            content: "Write to customer service in the portal chatter",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-input",
+            run: "edit When will the courier come?",
+        },
+        {
+            content: "Send it",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "The message is in the conversation",
+            trigger: "#chatterRoot:shadow .o-mail-Message-body:contains(When will the courier come?)",
+        },
     ],
 });
