@@ -275,7 +275,7 @@ class CustomerCasePortal(CustomerPortal):
     def portal_complaint_not_solved(self, complaint_id, words='', **kw):
         complaint_sudo = self._case_for_customer('customer.complaint', complaint_id)
         try:
-            complaint_sudo._portal_reject_resolution(request.env.user.partner_id, words)
+            complaint_sudo._portal_reject_resolution(request.env.user.partner_id, self._clean_text(words, 5000))
         except UserError as error:
             return self._redirect_with(complaint_sudo, error=str(error))
         return self._redirect_with(complaint_sudo, message='reopened')

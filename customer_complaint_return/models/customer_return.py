@@ -633,20 +633,3 @@ class CustomerReturn(models.Model):
         if credit and any(self.mapped('can_create_credit_note')):
             self.action_create_credit_note()
             self.credit_note_ids.filtered(lambda move: move.state == 'draft').action_post()
-
-    # ------------------------------------------------------------------
-    # Customers in the loop: the portal
-    # ------------------------------------------------------------------
-    def _compute_access_url(self):
-        super()._compute_access_url()
-        for case in self:
-            case.access_url = f'/my/returns/{case.id}'
-
-    def _get_report_base_filename(self):
-        self.ensure_one()
-        return f"Return Authorization {self.name}"
-
-    def action_open_portal(self):
-        """The case as its customer sees it on the portal."""
-        self.ensure_one()
-        return {'type': 'ir.actions.act_url', 'url': self.get_portal_url(), 'target': 'new'}
