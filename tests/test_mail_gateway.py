@@ -3,7 +3,7 @@ complaints of the team whose alias they were sent to, thread into their case, an
 the gateway."""
 from email.header import Header
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 import common
@@ -228,3 +228,18 @@ class TestComplaintMailGateway(common.ComplaintCommon):
         case.action_close()
         self._reply(case, sender="zhang.san@example.com")
         self.assertEqual(case.state, 'closed')
+
+    def test_case_without_customer_is_matched_in_the_form(self):
+        self._process(self._mail(sender='"Chen Jie" <chen.jie@unknown.example.com>'))
+        case = self._new_cases().with_user(self.user_agent_1)
+        self.assertEqual(self.Complaint.search([('partner_id', '=', False), ('id', '=', case.id)]), case)
+        with Form(case) as form:  # an e-mail case may wait for its customer
+            form.category_id = self.category_quality
+        with Form(case) as form:
+            form.partner_id = self.customer_contact
+        self.assertEqual((case.partner_id, case.commercial_partner_id), (self.customer_contact, self.customer))
+        form = Form(self.Complaint.with_user(self.user_agent_1))
+        form.channel = 'phone'
+        form.subject = "Called about a chair"
+        with self.assertRaises(AssertionError):  # other channels need the customer first
+            form.save()
