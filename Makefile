@@ -2,19 +2,23 @@
 PYTHON ?= python3
 HARNESS := $(PYTHON) tests/harness.py
 
-.PHONY: test demo demo-reset i18n bench check-odoo install
+.PHONY: test demo demo-reset screenshots i18n bench check-odoo install
 
 ## make test: throwaway PostgreSQL cluster, fresh database, addon installed, pytest.
 test: check-odoo install
 	@$(HARNESS) test $(PYTEST_ARGS)
 
-## make demo: serve the demo database ccr_demo on http://localhost:8069 (admin / admin).
+## make demo: serve the demo database ccr_demo on http://localhost:8069 (admin / admin); PORT=8070 for another port.
 demo: check-odoo install
-	@$(HARNESS) demo
+	@$(HARNESS) demo $(if $(PORT),--port $(PORT))
 
 ## make demo-reset: drop ccr_demo and build it again, then serve it.
 demo-reset: check-odoo install
-	@$(HARNESS) demo --reset
+	@$(HARNESS) demo --reset $(if $(PORT),--port $(PORT))
+
+## make screenshots: the README's screenshots, taken with headless Chromium from a running make demo.
+screenshots:
+	@$(PYTHON) tests/screenshots.py $(if $(PORT),--url http://localhost:$(PORT))
 
 ## make i18n: export the addon's terms to its .pot and merge them into i18n/zh_CN.po.
 i18n: check-odoo install

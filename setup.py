@@ -46,7 +46,7 @@ setup(
     license="LGPL-3",
     python_requires=">=3.10",
     install_requires=["odoo>=19.0,<19.1"],
-    extras_require={"test": ["pytest", "pytest-odoo"]},
+    extras_require={"test": ["pytest", "pytest-odoo", "websocket-client"]},
     package_dir={"odoo.addons." + ADDON: ADDON},
     packages=addon_packages(),
     package_data={"odoo.addons." + ADDON: addon_data_files()},

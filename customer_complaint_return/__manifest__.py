@@ -16,10 +16,15 @@ Return cases: requests checked against configurable conditions, review and
 approval, return receipts made by Odoo's own return wizard on the original
 deliveries, inspection, send back, replacement or scrap, and credit notes that
 reverse the original invoices for exactly what the customer gave back.
+
+Customers in the loop: the portal lists and shows their company's complaints and
+returns, lets them submit a complaint, request a return of a delivered order and
+answer a resolution; each team's e-mail alias turns mails into complaints; closed
+complaints ask the customer for a satisfaction rating.
 """,
     'author': "customer_complaint_return contributors",
     'license': 'LGPL-3',
-    'depends': ['sale_stock', 'account', 'mail', 'resource'],
+    'depends': ['sale_stock', 'account', 'mail', 'resource', 'portal', 'rating'],
     'data': [
         'security/customer_complaint_return_security.xml',
         'security/ir.model.access.csv',
@@ -31,6 +36,7 @@ reverse the original invoices for exactly what the customer gave back.
         'report/customer_return_reports.xml',
         'report/customer_return_templates.xml',
         'data/mail_template_data.xml',
+        'data/customer_portal_data.xml',
         'wizard/customer_complaint_reason_views.xml',
         'wizard/customer_return_decision_views.xml',
         'wizard/stock_return_picking_views.xml',
@@ -50,11 +56,19 @@ reverse the original invoices for exactly what the customer gave back.
         'views/res_config_settings_views.xml',
         'views/customer_complaint_menus.xml',
         'views/customer_return_rate_menus.xml',
+        'views/customer_portal_views.xml',
+        'views/portal_templates.xml',
     ],
     'demo': [
         'demo/customer_complaint_demo.xml',
         'demo/customer_return_demo.xml',
+        'demo/customer_portal_demo.xml',
     ],
+    'assets': {
+        'web.assets_tests': [
+            'customer_complaint_return/static/tests/tours/**/*',
+        ],
+    },
     'application': True,
     'installable': True,
 }

@@ -328,7 +328,7 @@ def run_i18n():
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_demo(reset):
+def run_demo(reset, port=HTTP_PORT):
     external = external_server()
     cluster = None
     if external:
@@ -339,7 +339,7 @@ def run_demo(reset):
         connection = cluster.connection
     config = os.path.join(DEMO_DIR, "odoo.conf")
     os.makedirs(DEMO_DIR, exist_ok=True)
-    write_odoo_config(config, connection, os.path.join(DEMO_DIR, "data"), http_port=HTTP_PORT)
+    write_odoo_config(config, connection, os.path.join(DEMO_DIR, "data"), http_port=port)
     status = 0
     with interrupts_as_exceptions():
         try:
@@ -359,7 +359,7 @@ def run_demo(reset):
             else:
                 say(f"reusing database {DEMO_DB} (make demo-reset starts over)")
             write_stamp(fingerprint)
-            say(f"Odoo is served on http://localhost:{HTTP_PORT}  (login admin / admin; Ctrl-C stops it)")
+            say(f"Odoo is served on http://localhost:{port}  (login admin / admin, portal toni / toni; Ctrl-C stops it)")
             odoo(config, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$", check=False)
         except KeyboardInterrupt:
             pass
@@ -387,9 +387,13 @@ def parse_command_line(argv):
     sub.add_parser("test", help="run the test suite on a throwaway database; the rest goes to pytest")
     demo = sub.add_parser("demo", help="serve the demo database")
     demo.add_argument("--reset", action="store_true", help="drop and recreate the demo database")
+    demo.add_argument("--port", type=int, help=f"HTTP port to serve on (default {HTTP_PORT})")
     sub.add_parser("i18n", help="export the addon's terms to its .pot and merge them into its .po files")
     args = parser.parse_args(argv)
-    return args.command, {"reset": getattr(args, "reset", False)}
+    options = {"reset": getattr(args, "reset", False)}
+    if getattr(args, "port", None):
+        options["port"] = str(args.port)
+    return args.command, options
 
 
 def main(argv=None):
@@ -398,7 +402,7 @@ def main(argv=None):
         return run_tests(options)
     if command == "i18n":
         return run_i18n()
-    return run_demo(options["reset"])
+    return run_demo(options["reset"], options.get("port", HTTP_PORT))
 
 
 if __name__ == "__main__":

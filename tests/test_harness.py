@@ -24,6 +24,7 @@ def test_files_and_options_go_to_pytest_unchanged():
 def test_demo_command_keeps_its_option():
     assert harness.parse_command_line(["demo"]) == ("demo", {"reset": False})
     assert harness.parse_command_line(["demo", "--reset"]) == ("demo", {"reset": True})
+    assert harness.parse_command_line(["demo", "--port", "8070"]) == ("demo", {"reset": False, "port": "8070"})
 
 
 def test_pytest_command_names_no_folder_and_shows_skips():

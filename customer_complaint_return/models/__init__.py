@@ -4,8 +4,10 @@ from . import customer_complaint_cause
 from . import customer_complaint_team
 from . import customer_complaint_deadline
 from . import customer_complaint
+from . import customer_complaint_portal
 from . import customer_return_reason
 from . import customer_return
+from . import customer_return_portal
 from . import customer_return_line
 from . import sale_order
 from . import sale_order_line
@@ -21,4 +23,5 @@ from . import stock_rule
 from . import stock_scrap
 from . import account_move
 from . import account_move_line
+from . import mail_thread
 from . import customer_case_demo

@@ -18,7 +18,7 @@ from odoo.addons.customer_complaint_return.const import (
 class CustomerComplaint(models.Model):
     _name = 'customer.complaint'
     _description = "Customer Complaint"
-    _inherit = ['customer.case.mixin', 'mail.thread', 'mail.activity.mixin']
+    _inherit = ['customer.case.mixin', 'rating.mixin', 'mail.thread', 'mail.activity.mixin', 'portal.mixin']
     _order = 'date_received desc, id desc'
     _check_company_auto = True
     _primary_email = 'email'

@@ -1,3 +1,5 @@
+import ast
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -7,6 +9,7 @@ from odoo.addons.customer_complaint_return.const import COMPLAINT_OPEN_STATES, S
 class CustomerComplaintTeam(models.Model):
     _name = 'customer.complaint.team'
     _description = "Complaint Handling Team"
+    _inherit = ['mail.alias.mixin.optional', 'rating.parent.mixin']
     _order = 'sequence, id'
     _check_company_auto = True
 
@@ -96,3 +99,34 @@ class CustomerComplaintTeam(models.Model):
         }
         never = (fields.Datetime.to_datetime('1970-01-01'), 0)
         return sorted(members, key=lambda user: (last.get(user, never), user.id))
+
+    # ------------------------------------------------------------------
+    # Customers in the loop: e-mail alias and satisfaction rating
+    # ------------------------------------------------------------------
+    _rating_satisfaction_days = 90  # the team's satisfaction counts the last three months
+
+    rating_active = fields.Boolean(
+        string="Customer Ratings",
+        help="When one of this team's complaints is closed, the customer is asked how satisfied they are.")
+    rating_template_id = fields.Many2one(
+        'mail.template', string="Rating Request Template",
+        domain="[('model', '=', 'customer.complaint')]",
+        default=lambda self: self.env.ref(
+            'customer_complaint_return.mail_template_complaint_rating', raise_if_not_found=False),
+        help="E-mail asking the customer to rate the handling of a closed complaint.")
+
+    def _alias_get_creation_values(self):
+        """Mails to the team's alias become its complaints, in its company, channel e-mail."""
+        values = super()._alias_get_creation_values()
+        values['alias_model_id'] = self.env['ir.model']._get_id('customer.complaint')
+        if self.id:
+            defaults = ast.literal_eval(self.alias_defaults or "{}")
+            defaults.update(team_id=self.id, company_id=self.company_id.id, channel='email')
+            values['alias_defaults'] = repr(defaults)
+        return values
+
+    def action_view_ratings(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('customer_complaint_return.action_complaint_rating')
+        action['domain'] = [('parent_res_model', '=', self._name), ('parent_res_id', '=', self.id)]
+        return action

@@ -27,7 +27,7 @@ from odoo.addons.customer_complaint_return.const import (
 class CustomerReturn(models.Model):
     _name = 'customer.return'
     _description = "Customer Return"
-    _inherit = ['customer.case.mixin', 'mail.thread', 'mail.activity.mixin']
+    _inherit = ['customer.case.mixin', 'mail.thread', 'mail.activity.mixin', 'portal.mixin']
     _order = 'date_request desc, id desc'
     _check_company_auto = True
     _mail_thread_customer = True

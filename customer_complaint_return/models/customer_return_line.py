@@ -76,7 +76,7 @@ class CustomerReturnLine(models.Model):
         string="Accepted", digits='Product Unit', compute='_compute_qty_accepted', store=True,
         help="Received goods accepted at inspection: the received quantity unless inspection rejects some.")
     condition_found = fields.Selection(GOODS_CONDITIONS, string="Condition Found", copy=False)
-    inspection_note = fields.Char(copy=False)
+    inspection_note = fields.Char(copy=False, groups='base.group_user')  # never on the portal
     qty_sent_back = fields.Float(
         string="Sent Back", digits='Product Unit', compute='_compute_move_quantities', store=True)
     qty_replaced = fields.Float(

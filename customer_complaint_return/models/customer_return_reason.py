@@ -18,4 +18,9 @@ class CustomerReturnReason(models.Model):
         DISPOSITIONS, string="Suggested Disposition",
         help="Disposition proposed for the lines of returns with this reason.")
 
+    # Customers in the loop: the portal insists on a photo for these reasons.
+    photo_required = fields.Boolean(
+        string="Photo Required",
+        help="Customers requesting a return on the portal for this reason must add a photo of the goods.")
+
     _name_company_uniq = models.Constraint('unique(name, company_id)', "A return reason with this name already exists.")

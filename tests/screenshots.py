@@ -1,0 +1,154 @@
+"""Take the README's screenshots from a running ``make demo`` with headless Chromium.
+
+    make demo                 # in one terminal (PORT=8070 make demo for another port)
+    make screenshots          # in another (PORT=8070 make screenshots)
+
+writes ``docs/portal_return_request.png`` (the customer toni requests a return on the portal)
+and ``docs/complaint_kanban.png`` (the complaints kanban, as admin). Only the standard library,
+the ``websocket-client`` package (installed by ``make test``'s test extra) and Chromium are used:
+the browser is driven through its DevTools protocol.
+"""
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BROWSERS = ('chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable')
+WIDTH, HEIGHT = 1440, 940
+
+
+def authenticate(base_url, db, login, password):
+    """The session id of ``login`` on the demo server."""
+    payload = json.dumps({'jsonrpc': '2.0', 'method': 'call',
+                          'params': {'db': db, 'login': login, 'password': password}}).encode()
+    request = urllib.request.Request(f'{base_url}/web/session/authenticate', data=payload,
+                                     headers={'Content-Type': 'application/json'})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = json.loads(response.read())
+        if body.get('error'):
+            sys.exit(f"Cannot log in as {login}: {body['error'].get('data', {}).get('message')}")
+        for header in response.headers.get_all('Set-Cookie') or []:
+            if header.startswith('session_id='):
+                return header.split(';', 1)[0].split('=', 1)[1]
+    sys.exit(f"Cannot log in as {login}: no session cookie.")
+
+
+class Browser:
+    """A headless Chromium driven through its DevTools protocol."""
+
+    def __init__(self, binary):
+        import websocket  # websocket-client, from the test extra
+        self.profile = tempfile.mkdtemp(prefix='ccr-shots-')
+        self.process = subprocess.Popen([
+            binary, '--headless=new', '--no-sandbox', '--disable-gpu', '--hide-scrollbars',
+            '--remote-debugging-port=0', '--remote-allow-origins=*', f'--user-data-dir={self.profile}',
+            f'--window-size={WIDTH},{HEIGHT}',
+            'about:blank'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = os.path.join(self.profile, 'DevToolsActivePort')
+        for _attempt in range(100):
+            if os.path.exists(port_file) and open(port_file).read().strip():
+                break
+            time.sleep(0.2)
+        port = open(port_file).read().split()[0]
+        with urllib.request.urlopen(f'http://127.0.0.1:{port}/json', timeout=10) as response:
+            page = next(target for target in json.loads(response.read()) if target['type'] == 'page')
+        self.socket = websocket.create_connection(page['webSocketDebuggerUrl'], timeout=60, suppress_origin=True)
+        self.next_id = 0
+
+    def send(self, method, **params):
+        self.next_id += 1
+        self.socket.send(json.dumps({'id': self.next_id, 'method': method, 'params': params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get('id') == self.next_id:
+                if 'error' in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get('result', {})
+
+    def evaluate(self, expression):
+        result = self.send('Runtime.evaluate', expression=expression, returnByValue=True, awaitPromise=True)
+        return result.get('result', {}).get('value')
+
+    def wait_for(self, selector, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.evaluate(f"document.readyState === 'complete' && !!document.querySelector({json.dumps(selector)})"):
+                time.sleep(1.5)  # fonts, images and the web client's last renders
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"{selector} did not appear within {timeout}s")
+
+    def open(self, url, session_id, selector):
+        self.send('Network.enable')
+        self.send('Network.clearBrowserCookies')
+        self.send('Network.setCookie', name='session_id', value=session_id, url=url)
+        self.send('Page.enable')
+        self.send('Page.navigate', url=url)
+        self.wait_for(selector)
+
+    def screenshot(self, path):
+        data = self.send('Page.captureScreenshot', format='png')['data']
+        with open(path, 'wb') as image:
+            image.write(base64.b64decode(data))
+        print(f"written {os.path.relpath(path, ROOT)}")
+
+    def close(self):
+        try:
+            self.socket.close()
+        finally:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def take_portal_return_request(browser, base_url, db, folder):
+    session = authenticate(base_url, db, 'toni', 'toni')
+    browser.open(f'{base_url}/my/returns/new', session, 'a.o_ccr_choose_order')
+    browser.evaluate("document.querySelector('a.o_ccr_choose_order').click()")
+    time.sleep(1)
+    browser.wait_for('form.o_ccr_return_form')
+    # Fill the request as the customer would, without submitting it.
+    browser.evaluate("""(() => {
+        const line = document.querySelector('tr.o_ccr_return_line input.o_ccr_qty:not([disabled])').closest('tr');
+        line.querySelector('input.o_ccr_qty').value = '1';
+        line.querySelector('select.o_ccr_condition').value = 'damaged';
+        const reason = document.querySelector('select.o_ccr_reason');
+        reason.value = [...reason.options].find(option => option.dataset.photoRequired === '1').value;
+        document.querySelector('#ccr_return_description').value = 'One cabinet arrived with a dented drawer.';
+    })()""")
+    browser.screenshot(os.path.join(folder, 'portal_return_request.png'))
+
+
+def take_complaint_kanban(browser, base_url, db, folder):
+    session = authenticate(base_url, db, 'admin', 'admin')
+    browser.open(f'{base_url}/odoo/complaints', session, '.o_kanban_record')
+    browser.screenshot(os.path.join(folder, 'complaint_kanban.png'))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--url', default='http://localhost:8069', help="the running make demo")
+    parser.add_argument('--db', default='ccr_demo')
+    parser.add_argument('--out', default=os.path.join(ROOT, 'docs'), help="folder of the images")
+    args = parser.parse_args()
+    binary = next((shutil.which(name) for name in BROWSERS if shutil.which(name)), None)
+    if not binary:
+        sys.exit("Chromium is not installed (Debian package chromium): no screenshots.")
+    os.makedirs(args.out, exist_ok=True)
+    browser = Browser(binary)
+    try:
+        take_portal_return_request(browser, args.url.rstrip('/'), args.db, args.out)
+        take_complaint_kanban(browser, args.url.rstrip('/'), args.db, args.out)
+    finally:
+        browser.close()
+
+
+if __name__ == '__main__':
+    main()
