@@ -69,7 +69,7 @@ class TestReturnPerformance(return_common.ReturnCommon):
         # authorization PDF where it can be printed). Our checks,
         # the allocation to the deliveries and the approved quantities are read and written in batches.
         pdf = APPROVAL_PDF_QUERIES if common.pdf_rendering_available(self.env) else 0
-        with self.assertQueryCount(ccr_manager=216 + pdf):
+        with self.assertQueryCount(ccr_manager=217 + pdf):
             case.action_approve()
         self.assertEqual(case.state, 'approved')
         receipt = case.picking_ids
@@ -157,7 +157,7 @@ class TestReturnStepBudgets(return_common.ReturnCommon):
     @warmup
     def test_submit_budget(self):
         case = self._case('submit')
-        with self.assertQueryCount(ccr_agent_1=61):
+        with self.assertQueryCount(ccr_agent_1=69):
             case.action_submit()
             self.env.flush_all()
         self.assertEqual(case.state, 'to_approve')
@@ -167,7 +167,7 @@ class TestReturnStepBudgets(return_common.ReturnCommon):
     def test_approve_budget(self):
         case = self._case('approve')
         pdf = APPROVAL_PDF_QUERIES if common.pdf_rendering_available(self.env) else 0
-        with self.assertQueryCount(ccr_manager=99 + pdf):
+        with self.assertQueryCount(ccr_manager=100 + pdf):
             case.action_approve()
             self.env.flush_all()
         self.assertEqual(case.picking_ids.move_ids.product_uom_qty, 2.0)
@@ -177,7 +177,7 @@ class TestReturnStepBudgets(return_common.ReturnCommon):
     def test_receive_budget(self):
         case = self._case('receive')
         receipt = case.picking_ids
-        with self.assertQueryCount(ccr_warehouse=115):
+        with self.assertQueryCount(ccr_warehouse=116):
             receipt.move_ids.quantity = 2.0
             receipt.move_ids.picked = True
             receipt.button_validate()
@@ -197,7 +197,7 @@ class TestReturnStepBudgets(return_common.ReturnCommon):
     @warmup
     def test_post_budget(self):
         case = self._case('post')
-        with self.assertQueryCount(ccr_finance=149):
+        with self.assertQueryCount(ccr_finance=150):
             case.credit_note_ids.action_post()
             self.env.flush_all()
         self.assertEqual(case.state, 'done')
