@@ -21,3 +21,7 @@ from . import stock_rule
 from . import stock_scrap
 from . import account_move
 from . import account_move_line
+from . import customer_corrective_action
+# SQL views over the tables above: created after them.
+from . import customer_complaint_report
+from . import customer_complaint_dashboard

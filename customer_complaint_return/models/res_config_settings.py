@@ -7,3 +7,19 @@ class ResConfigSettings(models.TransientModel):
     return_window_days = fields.Integer(related='company_id.return_window_days', readonly=False)
     return_review_hours = fields.Float(related='company_id.return_review_hours', readonly=False)
     return_require_condition = fields.Boolean(related='company_id.return_require_condition', readonly=False)
+
+    # ------------------------------------------------------------------
+    # Follow-up: service levels, escalation, corrective actions, digest
+    # ------------------------------------------------------------------
+    complaint_sla_risk_percent = fields.Integer(related='company_id.complaint_sla_risk_percent', readonly=False)
+    complaint_escalation_hours = fields.Float(related='company_id.complaint_escalation_hours', readonly=False)
+    complaint_escalation_raise_severity = fields.Boolean(
+        related='company_id.complaint_escalation_raise_severity', readonly=False)
+    complaint_corrective_severity = fields.Selection(
+        related='company_id.complaint_corrective_severity', readonly=False)
+    complaint_recurrence_count = fields.Integer(related='company_id.complaint_recurrence_count', readonly=False)
+    complaint_recurrence_days = fields.Integer(related='company_id.complaint_recurrence_days', readonly=False)
+    complaint_recurrence_basis = fields.Selection(related='company_id.complaint_recurrence_basis', readonly=False)
+    complaint_digest_frequency = fields.Selection(related='company_id.complaint_digest_frequency', readonly=False)
+    return_settle_days = fields.Integer(related='company_id.return_settle_days', readonly=False)
+    return_payment_days = fields.Integer(related='company_id.return_payment_days', readonly=False)
