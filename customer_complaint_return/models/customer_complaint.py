@@ -29,7 +29,7 @@ from odoo.addons.customer_complaint_return.const import (
 from odoo.addons.customer_complaint_return.models.customer_case_mixin import PLANNING_WINDOW_DAYS
 
 # Cases escalated per transaction of the escalation cron.
-ESCALATION_BATCH_SIZE = 500
+ESCALATION_BATCH_SIZE = 1000
 
 
 def _no_commit(processed=0, *, remaining=None, deactivate=False):
@@ -497,18 +497,20 @@ class CustomerComplaint(models.Model):
     # Follow-up: service levels, escalation, corrective actions
     # ==================================================================
     date_response_at_risk = fields.Datetime(
-        string="First Response at Risk From", compute='_compute_sla_dates', store=True, copy=False,
+        string="First Response at Risk From", compute='_compute_sla_dates', store=True, precompute=True, copy=False,
         help="From then on, the share of the allowed working time set in Settings is used up.")
     date_resolution_at_risk = fields.Datetime(
-        string="Resolution at Risk From", compute='_compute_sla_dates', store=True, copy=False,
+        string="Resolution at Risk From", compute='_compute_sla_dates', store=True, precompute=True, copy=False,
         help="From then on, the share of the allowed working time set in Settings is used up.")
     date_escalation_deadline = fields.Datetime(
-        string="Escalation to Managers", compute='_compute_sla_dates', store=True, copy=False,
+        string="Escalation to Managers", compute='_compute_sla_dates', store=True, precompute=True, copy=False,
         help="An open case still open at this moment is escalated to the complaint managers.")
     sla_response_result = fields.Selection(
-        SLA_RESULTS, string="First Response Result", compute='_compute_sla_results', store=True, copy=False)
+        SLA_RESULTS, string="First Response Result", compute='_compute_sla_results', store=True, precompute=True,
+        copy=False)
     sla_resolution_result = fields.Selection(
-        SLA_RESULTS, string="Resolution Result", compute='_compute_sla_results', store=True, copy=False)
+        SLA_RESULTS, string="Resolution Result", compute='_compute_sla_results', store=True, precompute=True,
+        copy=False)
     sla_response_status = fields.Selection(
         SLA_STATUSES, string="First Response SLA", compute='_compute_sla_status',
         search='_search_sla_response_status',

@@ -194,10 +194,10 @@ class CustomerComplaintDashboard(models.TransientModel):
         start = datetime.combine(first, time.min)
         stop = datetime.combine(date_to + timedelta(days=1), time.min)
         Complaint = self.env['customer.complaint']
-        received = dict(Complaint._read_group(
+        received = self._per_month(Complaint._read_group(
             company_domain & Domain('date_received', '>=', start) & Domain('date_received', '<', stop),
             ['date_received:month'], ['__count']))
-        resolved = dict(Complaint._read_group(
+        resolved = self._per_month(Complaint._read_group(
             company_domain & Domain('date_resolved', '>=', start) & Domain('date_resolved', '<', stop),
             ['date_resolved:month'], ['__count']))
         months = []
@@ -210,6 +210,11 @@ class CustomerComplaintDashboard(models.TransientModel):
             })
             month += relativedelta(months=1)
         return months
+
+    @api.model
+    def _per_month(self, groups):
+        """{first day of the month (date): count} of a monthly read group."""
+        return {(month.date() if isinstance(month, datetime) else month): count for month, count in groups if month}
 
     @api.model
     def _recurring_causes(self, company, period):

@@ -652,7 +652,7 @@ class CustomerReturn(models.Model):
     # ==================================================================
     date_goods_received = fields.Datetime(
         string="Goods Received On", compute='_compute_date_goods_received', store=True, copy=False,
-        help="When every approved quantity was back and the case became Received.")
+        help="When the last return receipt of the goods was validated.")
     date_settle_deadline = fields.Datetime(
         string="Settle By", compute='_compute_date_settle_deadline', store=True, copy=False,
         help="The received goods should be refunded or replaced by then (working days set in Settings).")
@@ -667,17 +667,21 @@ class CustomerReturn(models.Model):
         string="Corrective Actions", copy=False, check_company=True)
     corrective_action_count = fields.Integer(compute='_compute_corrective_action_count')
 
-    @api.depends('state')
+    @api.depends('state', 'all_picking_ids.date_done')
     def _compute_date_goods_received(self):
         for case in self:
-            if case.state == 'received':
-                case.date_goods_received = case.date_goods_received or fields.Datetime.now()
-            elif case.state != 'done':
+            if case.state not in ('received', 'done'):
                 case.date_goods_received = False
+                continue
+            receipts = case.all_picking_ids.filtered(
+                lambda picking: picking.state == 'done' and picking.picking_type_code == 'incoming')
+            case.date_goods_received = max(receipts.mapped('date_done')) if receipts else False
 
     @api.depends('date_goods_received', 'company_id')
     def _compute_date_settle_deadline(self):
-        for calendar, cases in self.grouped(lambda case: case.company_id.resource_calendar_id).items():
+        received = self.filtered('date_goods_received')
+        (self - received).date_settle_deadline = False
+        for calendar, cases in received.grouped(lambda case: case.company_id.resource_calendar_id).items():
             hours_per_day = calendar.hours_per_day or 24.0
             requests = [(case.date_goods_received, case.company_id.return_settle_days * hours_per_day)
                         for case in cases]

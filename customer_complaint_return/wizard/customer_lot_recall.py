@@ -170,8 +170,10 @@ class CustomerLotRecall(models.TransientModel):
         """One draft return per customer who has none from this recall yet, for the recalled goods
         still with them: never more than delivered of the lots, nor than the order line can take back."""
         open_returns = action.customer_return_ids.filtered(lambda case: case.state not in ('rejected', 'cancelled'))
+        # The recall reason of the data belongs to the main company: used for that company's returns only.
         reason = self.env.ref('customer_complaint_return.return_reason_recall', raise_if_not_found=False)
-        reason = reason if reason and reason.company_id == self.company_id else self.env['customer.return.reason']
+        if not reason or reason.sudo().company_id != self.company_id:
+            reason = self.env['customer.return.reason']
         still_out = self._quantities_still_delivered(lines)
         vals_list = []
         for customer, customer_lines in lines.grouped(lambda line: line.partner_id.commercial_partner_id).items():
