@@ -68,9 +68,10 @@ class TestComplaintPerformance(common.ComplaintCommon):
     @users('ccr_agent_1')
     @warmup
     def test_create_complaints_batch_query_budget(self):
-        # Ten cases in one call: only the reference (one nextval each) and the chatter grow with the batch.
+        # Ten cases in one call: only the reference (one nextval each) and the chatter grow with the batch;
+        # the at-risk moments of the service levels read the calendar's work intervals once more (+2).
         partners = self.env['res.partner'].sudo().create([{'name': f"Batch customer {i}"} for i in range(10)])
-        with self.assertQueryCount(ccr_agent_1=31):
+        with self.assertQueryCount(ccr_agent_1=33):
             complaints = self.env['customer.complaint'].create([{
                 'partner_id': partner.id,
                 'category_id': self.category_delay.id,

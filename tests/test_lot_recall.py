@@ -186,3 +186,19 @@ class TestLotRecall(common.ComplaintCommon):
         no_lot = self._create_complaint()
         with self.assertRaises(UserError):
             no_lot.with_env(self.manager_env).action_recall_lots()
+
+    def test_notice_in_the_customer_language(self):
+        self._load_chinese()
+        self.other_customer.lang = 'zh_CN'
+        recall = self._open_recall(self.complaint)
+        recall.create_returns = False
+        recall.action_confirm()
+        action = self.complaint.corrective_action_ids
+        notices = self._notices(action)
+        chinese = notices.filtered(lambda notice: notice.partner_ids == self.other_customer)
+        english = notices - chinese
+        self.assertIn("我们正在召回下列批次或序列号的产品", chinese.body)
+        self.assertEqual(chinese.subject, f"{self.company.name}：产品召回 {action.name}")
+        self.assertIn("We are recalling products of the lots or serial numbers below", english.body)
+        self.assertIn(self.order_2.name, chinese.body)
+        self.assertNotIn(self.order_1.name, chinese.body)

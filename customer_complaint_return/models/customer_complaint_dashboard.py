@@ -257,7 +257,7 @@ class CustomerComplaintDashboard(models.TransientModel):
     # ------------------------------------------------------------------
     # Drill-down from the dashboard
     # ------------------------------------------------------------------
-    def _complaint_action(self, name, domain, xmlid='customer_complaint_return.action_customer_complaint'):
+    def _complaint_action(self, domain, name, xmlid='customer_complaint_return.action_customer_complaint'):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id(xmlid)
         action.update(name=name, domain=[('company_id', '=', self.company_id.id)] + domain,
@@ -271,31 +271,31 @@ class CustomerComplaintDashboard(models.TransientModel):
         return [(field, '>=', start), (field, '<', stop)]
 
     def action_view_received(self):
-        return self._complaint_action(self.env._("Complaints Received"), self._period_domain())
+        return self._complaint_action(self._period_domain(), self.env._("Complaints Received"))
 
     def action_view_open(self):
-        return self._complaint_action(self.env._("Open Complaints"), [('state', 'in', COMPLAINT_OPEN_STATES)])
+        return self._complaint_action([('state', 'in', COMPLAINT_OPEN_STATES)], self.env._("Open Complaints"))
 
     def action_view_at_risk(self):
-        return self._complaint_action(self.env._("Complaints at Risk"),
-                                      [('state', 'in', COMPLAINT_OPEN_STATES), ('sla_status', '=', 'at_risk')])
+        return self._complaint_action([('state', 'in', COMPLAINT_OPEN_STATES), ('sla_status', '=', 'at_risk')],
+                                      self.env._("Complaints at Risk"))
 
     def action_view_breached(self):
-        return self._complaint_action(self.env._("Complaints Breached"),
-                                      [('state', 'in', COMPLAINT_OPEN_STATES), ('sla_status', '=', 'breached')])
+        return self._complaint_action([('state', 'in', COMPLAINT_OPEN_STATES), ('sla_status', '=', 'breached')],
+                                      self.env._("Complaints Breached"))
 
     def action_view_escalated(self):
-        return self._complaint_action(self.env._("Escalated Complaints"),
-                                      [('state', 'in', COMPLAINT_OPEN_STATES), ('escalation_level', '>', 0)])
+        return self._complaint_action([('state', 'in', COMPLAINT_OPEN_STATES), ('escalation_level', '>', 0)],
+                                      self.env._("Escalated Complaints"))
 
     def action_view_service_levels(self):
         return self._complaint_action(
-            self.env._("Service Levels"), self._period_domain(),
+            self._period_domain(), self.env._("Service Levels"),
             'customer_complaint_return.action_customer_complaint_report')
 
     def action_view_causes(self):
         action = self._complaint_action(
-            self.env._("Root Causes"), self._period_domain(),
+            self._period_domain(), self.env._("Root Causes"),
             'customer_complaint_return.action_customer_complaint_report')
         action['context'] = {'graph_groupbys': ['root_cause_id'], 'pivot_row_groupby': ['root_cause_id'],
                              'graph_order': 'desc', 'create': False}
@@ -303,7 +303,7 @@ class CustomerComplaintDashboard(models.TransientModel):
 
     def action_view_categories(self):
         action = self._complaint_action(
-            self.env._("Categories"), self._period_domain(),
+            self._period_domain(), self.env._("Categories"),
             'customer_complaint_return.action_customer_complaint_report')
         action['context'] = {'graph_groupbys': ['category_id'], 'pivot_row_groupby': ['category_id'],
                              'graph_order': 'desc', 'create': False}
@@ -311,12 +311,12 @@ class CustomerComplaintDashboard(models.TransientModel):
 
     def action_view_products(self):
         return self._complaint_action(
-            self.env._("Complaints by Product"), self._period_domain(),
+            self._period_domain(), self.env._("Complaints by Product"),
             'customer_complaint_return.action_customer_complaint_product_report')
 
     def action_view_trend(self):
         action = self._complaint_action(
-            self.env._("Complaint Trend"), self._period_domain(),
+            self._period_domain(), self.env._("Complaint Trend"),
             'customer_complaint_return.action_customer_complaint_report')
         action['context'] = {'graph_groupbys': ['date_received:month'], 'graph_mode': 'line', 'create': False}
         return action
