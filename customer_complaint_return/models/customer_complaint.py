@@ -588,6 +588,8 @@ class CustomerComplaint(models.Model):
             return start + timedelta(hours=hours)
         moment = self._consume_working_hours(intervals, localized(start), hours) \
             or calendar.plan_hours(hours, start, compute_leaves=True)
+        if not moment:
+            return False
         return moment.astimezone(utc).replace(tzinfo=None) if moment.tzinfo else moment
 
     @api.depends('date_first_response', 'date_response_deadline', 'date_resolved', 'date_resolution_deadline',
