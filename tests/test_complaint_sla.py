@@ -194,13 +194,13 @@ class TestComplaintSla(common.ComplaintCommon):
     # ------------------------------------------------------------------
     def test_status_shown_on_kanban_list_and_form(self):
         Complaint = self.env['customer.complaint']
-        for view_type, fields in (('kanban', {'sla_status', 'escalation_level'}),
+        for view_type, names in (('kanban', {'sla_status', 'escalation_level'}),
                                   ('list', {'sla_status', 'escalation_level'}),
                                   ('form', {'sla_response_status', 'sla_resolution_status', 'escalation_level',
                                             'corrective_action_ids', 'corrective_action_count'})):
             with self.subTest(view=view_type):
                 arch = etree.fromstring(Complaint.get_view(view_type=view_type)['arch'])
-                self.assertLessEqual(fields, {node.get('name') for node in arch.iter('field')})
+                self.assertLessEqual(names, {node.get('name') for node in arch.iter('field')})
         search = etree.fromstring(Complaint.get_view(view_type='search')['arch'])
         self.assertLessEqual({'sla_at_risk', 'sla_breached', 'escalated'},
                              {node.get('name') for node in search.iter('filter')})

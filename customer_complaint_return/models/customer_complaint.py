@@ -30,15 +30,14 @@ from odoo.addons.customer_complaint_return.models.customer_case_mixin import PLA
 
 # Cases escalated per transaction of the escalation cron.
 ESCALATION_BATCH_SIZE = 1000
+SLA_RESULTS = [('met', "Met"), ('breached', "Breached")]
+# Changing these fields may make a case join a cluster of recurring complaints.
+RECURRENCE_FIELDS = {'product_ids', 'root_cause_id', 'category_id', 'date_received', 'company_id'}
 
 
 def _no_commit(processed=0, *, remaining=None, deactivate=False):
     """Progress of an escalation run outside a cron (demo data, tests): nothing to commit."""
     return float('inf')
-
-SLA_RESULTS = [('met', "Met"), ('breached', "Breached")]
-# Changing these fields may make a case join a cluster of recurring complaints.
-RECURRENCE_FIELDS = {'product_ids', 'root_cause_id', 'category_id', 'date_received', 'company_id'}
 
 
 class CustomerComplaint(models.Model):

@@ -745,7 +745,7 @@ class CustomerReturn(models.Model):
         milestone: review to the approvers, settlement to finance (refunds) and the warehouse
         (other dispositions), refund payment to finance. Batches are claimed, handled and (with
         ``commit_progress``) committed one after the other, safe with two runs at once."""
-        commit_progress = commit_progress or (lambda processed=0, **kwargs: float('inf'))
+        commit_progress = commit_progress or (lambda processed=0, **_kwargs: float('inf'))  # outside a cron
         now = fields.Datetime.now()
         self.env.flush_all()
         remaining = sum(self.env.execute_query(SQL(
