@@ -202,3 +202,29 @@ class TestLotRecall(common.ComplaintCommon):
         self.assertIn("We are recalling products of the lots or serial numbers below", english.body)
         self.assertIn(self.order_2.name, chinese.body)
         self.assertNotIn(self.order_1.name, chinese.body)
+
+    def test_serial_numbers_already_back_are_not_recalled(self):
+        chair = self._create_storable_product("Serialised Chair", 150.0, tracking='serial')
+        serials = self.env['stock.lot'].create([{'name': f"SN-{i}", 'product_id': chair.id} for i in (1, 2, 3)])
+        warehouse = self.env['stock.warehouse'].search([('company_id', '=', self.company.id)], limit=1)
+        for serial in serials:
+            self.env['stock.quant'].with_context(inventory_mode=True).create({
+                'product_id': chair.id, 'location_id': warehouse.lot_stock_id.id, 'lot_id': serial.id,
+                'inventory_quantity': 1}).action_apply_inventory()
+        order = self.env['sale.order'].create({
+            'partner_id': self.customer.id,
+            'order_line': [Command.create({'product_id': chair.id, 'product_uom_qty': 3, 'price_unit': 150.0})]})
+        order.action_confirm()
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.button_validate()
+        self.assertEqual(order.picking_ids.move_line_ids.lot_id, serials)
+        self._return_one(order.picking_ids, serials[0])
+        action = self.env['customer.corrective.action'].create({
+            'title': "Recall of the serialised chairs", 'product_ids': [Command.set(chair.ids)],
+            'lot_ids': [Command.set(serials.ids)]})
+        recall = self._open_recall(action)
+        self.assertEqual(len(recall.line_ids), 3)
+        recall.notify_customers = False
+        recall.action_confirm()
+        self.assertRecordValues(action.customer_return_ids.line_ids, [{
+            'sale_line_id': order.order_line.id, 'quantity': 2.0, 'lot_ids': serials[1:].ids}])

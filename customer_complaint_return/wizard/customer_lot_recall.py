@@ -205,26 +205,32 @@ class CustomerLotRecall(models.TransientModel):
 
     def _quantities_still_delivered(self, lines):
         """{sale line: (quantity, lots)} of the recalled lots the customers still have: delivered,
-        less what came back or is on its way back, and never more than the order line can take back."""
-        sale_lines = lines.sale_line_id
-        lots = lines.lot_id
+        less what came back, and never more than the order line can take back (which also counts
+        what is on its way back)."""
         back = defaultdict(float)
         for move_line in self.env['stock.move.line'].sudo().search([
-                ('lot_id', 'in', lots.ids), ('move_id.sale_line_id', 'in', sale_lines.ids),
+                ('lot_id', 'in', lines.lot_id.ids), ('move_id.sale_line_id', 'in', lines.sale_line_id.ids),
                 ('state', '=', 'done'), ('location_id.usage', '=', 'customer')]):
-            back[move_line.move_id.sale_line_id] += move_line.product_uom_id._compute_quantity(
+            back[move_line.move_id.sale_line_id, move_line.lot_id] += move_line.product_uom_id._compute_quantity(
                 move_line.quantity, move_line.product_id.uom_id)
         Return = self.env['customer.return']
         returnable = {vals['sale_line_id']: vals['quantity']
-                      for order in sale_lines.order_id
-                      for vals in Return._prepare_lines_from_order(order, products=lots.product_id)}
+                      for order in lines.sale_line_id.order_id
+                      for vals in Return._prepare_lines_from_order(order, products=lines.lot_id.product_id)}
         result = {}
         for sale_line, sale_line_lines in lines.filtered('sale_line_id').grouped('sale_line_id').items():
-            delivered = sum(sale_line_lines.mapped('quantity')) - back[sale_line]
-            in_line_unit = sale_line.product_id.uom_id._compute_quantity(delivered, sale_line.product_uom_id)
+            still_out = {lot: sum(lot_lines.mapped('quantity')) - back[sale_line, lot]
+                         for lot, lot_lines in sale_line_lines.grouped('lot_id').items()}
+            lots = self.env['stock.lot'].union(*(lot for lot, quantity in still_out.items() if quantity > 0))
+            in_line_unit = sale_line.product_id.uom_id._compute_quantity(
+                sum(quantity for quantity in still_out.values() if quantity > 0), sale_line.product_uom_id)
             quantity = min(in_line_unit, returnable.get(sale_line.id, 0.0))
+            if sale_line.product_id.tracking == 'serial':
+                # one unit per serial number: as many serials as units to take back
+                lots = lots[:int(quantity)]
+                quantity = float(len(lots))
             if float_compare(quantity, 0.0, precision_rounding=sale_line.product_uom_id.rounding) > 0:
-                result[sale_line] = (quantity, sale_line_lines.lot_id)
+                result[sale_line] = (quantity, lots)
         return result
 
     def _log_recall(self, action, lines, notified, unreachable, returns):
