@@ -89,3 +89,48 @@ GOODS_CONDITIONS = [
     ('damaged', "Damaged"),
     ('defective', "Defective"),
 ]
+
+# ------------------------------------------------------------------
+# Follow-up: service levels, escalation, corrective actions
+# ------------------------------------------------------------------
+SLA_STATUSES = [
+    ('on_track', "On Track"),
+    ('at_risk', "At Risk"),
+    ('breached', "Breached"),
+    ('met', "Met"),
+]
+# The worst status wins when the first response and the resolution are summed up.
+SLA_STATUS_RANK = {'met': 0, 'on_track': 1, 'at_risk': 2, 'breached': 3}
+# Where an open complaint stands in its escalation: team leader (1), then managers (2).
+ESCALATION_TEAM_LEADER = 1
+ESCALATION_MANAGERS = 2
+
+CORRECTIVE_ACTION_STATES = [
+    ('open', "Open"),
+    ('in_progress', "In Progress"),
+    ('done', "Done"),
+    ('verified', "Verified Effective"),
+    ('not_effective', "Not Effective"),
+    ('reopened', "Reopened"),
+    ('cancelled', "Cancelled"),
+]
+# Work on the action is still to be done.
+CORRECTIVE_ACTION_PENDING_STATES = ('open', 'in_progress', 'reopened', 'not_effective')
+# The action was carried out: it satisfies a complaint that requires one.
+CORRECTIVE_ACTION_DONE_STATES = ('done', 'verified')
+# New complaints of a recurring cluster join an action in these states.
+CORRECTIVE_ACTION_JOINABLE_STATES = ('open', 'in_progress', 'reopened', 'done', 'not_effective')
+CORRECTIVE_ACTION_ORIGINS = [
+    ('manual', "Manual"),
+    ('recurrence', "Recurring Complaints"),
+    ('recall', "Lot Recall"),
+]
+RECURRENCE_BASES = [
+    ('cause', "Root cause"),
+    ('category', "Category"),
+]
+DIGEST_FREQUENCIES = [
+    ('none', "Never"),
+    ('weekly', "Weekly"),
+    ('monthly', "Monthly"),
+]

@@ -25,3 +25,7 @@ from . import account_move
 from . import account_move_line
 from . import mail_thread
 from . import customer_case_demo
+from . import customer_corrective_action
+# SQL views over the tables above: created after them.
+from . import customer_complaint_report
+from . import customer_complaint_dashboard

@@ -56,3 +56,13 @@ class CustomerCaseDemo(models.AbstractModel):
         if credit and any(cases.mapped('can_create_credit_note')):
             cases.action_create_credit_note()
             cases.credit_note_ids.filtered(lambda move: move.state == 'draft').action_post()
+
+    @api.model
+    def _recall_for_complaint(self, complaint_id):
+        """Recall the lots of a complaint from its corrective action: notify the customers and
+        open their draft returns, as a manager would."""
+        complaint = self.env['customer.complaint'].browse(complaint_id)
+        action = complaint.corrective_action_ids[:1]
+        Recall = self.env['customer.lot.recall']
+        wizard = Recall.browse(Recall._action_open_for(action.lot_ids, corrective_action=action)['res_id'])
+        wizard.action_confirm()

@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 from pytz import utc
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, mute_logger
 from odoo.tools.date_utils import localized
 
 # Days of the calendar read at once to plan deadlines; longer deadlines fall back to plan_hours().
@@ -232,3 +234,79 @@ class CustomerCaseMixin(models.AbstractModel):
             'target': 'current',
             'context': {f'default_{key}': value for key, value in defaults.items()},
         }
+
+    # ------------------------------------------------------------------
+    # Follow-up: escalation of overdue cases
+    # ------------------------------------------------------------------
+    @api.model
+    def _claim_for_escalation(self, pending, mark, marked_fields, limit):
+        """Mark at most ``limit`` active cases matching ``pending`` (SQL on this model's table) with
+        ``mark`` (SQL assignments), and return them.
+
+        The rows are claimed in one statement that skips the rows another worker holds: two runs at
+        the same time never escalate a case twice, and a later run finds nothing left to do.
+        ``pending`` must no longer match a marked case.
+        """
+        self.flush_model()
+        table = SQL.identifier(self._table)
+        query = SQL(
+            "UPDATE %(table)s SET %(mark)s WHERE id IN ("
+            " SELECT id FROM %(table)s WHERE active AND %(pending)s ORDER BY id LIMIT %(limit)s"
+            " FOR UPDATE SKIP LOCKED) RETURNING id",
+            table=table, mark=mark, pending=pending, limit=limit)
+        for _attempt in range(3):
+            try:
+                with mute_logger('odoo.sql_db'):
+                    rows = self.env.execute_query(query)
+                break
+            except SerializationFailure:
+                # Another worker escalated some of these rows after this transaction began:
+                # nothing is written yet, start again on what is left.
+                self.env.cr.rollback()
+        else:
+            return self.browse()
+        cases = self.browse(sorted(case_id for [case_id] in rows))
+        cases.invalidate_recordset(marked_fields)
+        return cases
+
+    @api.model
+    def _escalation_users(self, group_xmlid, companies):
+        """Active internal users of ``group_xmlid`` (implied groups count), per company of ``companies``."""
+        group = self.env.ref(group_xmlid, raise_if_not_found=False)
+        if not group or not companies:
+            return {}
+        users = self.env['res.users'].sudo().search([
+            ('all_group_ids', 'in', group.ids), ('share', '=', False), ('company_ids', 'in', companies.ids)])
+        return {company: users.filtered(lambda user: company in user.company_ids) for company in companies}
+
+    def _escalate_to(self, users_per_case, summary, notes, activity_type_xmlid):
+        """Escalate these cases: an activity ``summary`` for each user of ``users_per_case``
+        ({case: res.users}), who also follows the case from then on, and the note of ``notes``
+        ({case: html}) in each chatter. Activities and notes are created in batches, so the cost
+        does not grow with the number of cases; assignees find the activity in their to-do list
+        (no e-mail per activity: a batch may hold hundreds)."""
+        activity_type = self.env.ref(activity_type_xmlid)
+        model_id = self.env['ir.model']._get_id(self._name)
+        today = fields.Date.context_today(self)
+        self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create([{
+            'activity_type_id': activity_type.id,
+            'res_model_id': model_id,
+            'res_id': case.id,
+            'user_id': user.id,
+            'summary': summary,
+            'date_deadline': today,
+            'automated': True,
+        } for case in self for user in users_per_case.get(case, ())])
+        self._message_log_batch(bodies={case.id: notes[case] for case in self})
+
+    def _unlink_escalation_activities(self, activity_type_xmlid):
+        """Remove the escalation activities of these cases: what was escalated is done."""
+        activity_type = self.env.ref(activity_type_xmlid)
+        self.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type).unlink()
+
+    @api.model
+    def _escalation_note(self, title, users, reason):
+        """Chatter note of an escalation: who it went to and why."""
+        return Markup("<strong>%s</strong><br/>%s<br/>%s") % (
+            title, reason,
+            self.env._("Escalated to: %(users)s.", users=", ".join(users.mapped('name')) or self.env._("nobody")))

@@ -1,7 +1,12 @@
+from datetime import timedelta
+
+from pytz import utc
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command, Domain
-from odoo.tools import email_normalize, is_html_empty, single_email_re
+from odoo.tools import SQL, email_normalize, is_html_empty, single_email_re
+from odoo.tools.date_utils import localized
 
 from odoo.addons.customer_complaint_return.const import (
     CHANNELS,
@@ -10,9 +15,29 @@ from odoo.addons.customer_complaint_return.const import (
     COMPLAINT_PROCESSED_STATES,
     COMPLAINT_REOPENABLE_STATES,
     COMPLAINT_STATES,
+    CORRECTIVE_ACTION_DONE_STATES,
+    CORRECTIVE_ACTION_PENDING_STATES,
     DEMANDS,
+    ESCALATION_MANAGERS,
+    ESCALATION_TEAM_LEADER,
+    GROUP_MANAGER,
     SEVERITIES,
+    SEVERITY_RANK,
+    SLA_STATUS_RANK,
+    SLA_STATUSES,
 )
+from odoo.addons.customer_complaint_return.models.customer_case_mixin import PLANNING_WINDOW_DAYS
+
+# Cases escalated per transaction of the escalation cron.
+ESCALATION_BATCH_SIZE = 1000
+SLA_RESULTS = [('met', "Met"), ('breached', "Breached")]
+# Changing these fields may make a case join a cluster of recurring complaints.
+RECURRENCE_FIELDS = {'product_ids', 'root_cause_id', 'category_id', 'date_received', 'company_id'}
+
+
+def _no_commit(processed=0, *, remaining=None, deactivate=False):
+    """Progress of an escalation run outside a cron (demo data, tests): nothing to commit."""
+    return float('inf')
 
 
 class CustomerComplaint(models.Model):
@@ -286,12 +311,20 @@ class CustomerComplaint(models.Model):
     def _get_reference_sequence_name(self, company):
         return self.env._("Complaint references of %(company)s", company=company.name)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        complaints = super().create(vals_list)
+        self.env['customer.corrective.action']._propose_for_complaints(complaints)
+        return complaints
+
     def write(self, vals):
         rerouting = bool({'severity', 'category_id'} & set(vals)) and 'team_id' not in vals
         teams_before = {complaint: complaint.team_id for complaint in self} if rerouting else {}
         result = super().write(vals)
         if rerouting:
             self._log_rerouting(teams_before)
+        if RECURRENCE_FIELDS & set(vals):
+            self.env['customer.corrective.action']._propose_for_complaints(self)
         return result
 
     def _log_rerouting(self, teams_before):
@@ -343,6 +376,7 @@ class CustomerComplaint(models.Model):
 
     def action_close(self):
         self._ensure_state(('resolved',), self.env._("Closing"))
+        self._check_corrective_actions_done()
         self.write({'state': 'closed', 'date_closed': fields.Datetime.now()})
         return True
 
@@ -457,3 +491,331 @@ class CustomerComplaint(models.Model):
     def action_view_invoices(self):
         self.ensure_one()
         return self._action_view_records(self.invoice_ids, 'account.action_move_out_invoice_type')
+
+    # ==================================================================
+    # Follow-up: service levels, escalation, corrective actions
+    # ==================================================================
+    date_response_at_risk = fields.Datetime(
+        string="First Response at Risk From", compute='_compute_sla_dates', store=True, precompute=True, copy=False,
+        help="From then on, the share of the allowed working time set in Settings is used up.")
+    date_resolution_at_risk = fields.Datetime(
+        string="Resolution at Risk From", compute='_compute_sla_dates', store=True, precompute=True, copy=False,
+        help="From then on, the share of the allowed working time set in Settings is used up.")
+    date_escalation_deadline = fields.Datetime(
+        string="Escalation to Managers", compute='_compute_sla_dates', store=True, precompute=True, copy=False,
+        help="An open case still open at this moment is escalated to the complaint managers.")
+    sla_response_result = fields.Selection(
+        SLA_RESULTS, string="First Response Result", compute='_compute_sla_results', store=True, precompute=True,
+        copy=False)
+    sla_resolution_result = fields.Selection(
+        SLA_RESULTS, string="Resolution Result", compute='_compute_sla_results', store=True, precompute=True,
+        copy=False)
+    sla_response_status = fields.Selection(
+        SLA_STATUSES, string="First Response SLA", compute='_compute_sla_status',
+        search='_search_sla_response_status',
+        help="On track, at risk (most of the allowed working time used), breached, or met in time.")
+    sla_resolution_status = fields.Selection(
+        SLA_STATUSES, string="Resolution SLA", compute='_compute_sla_status',
+        search='_search_sla_resolution_status',
+        help="On track, at risk (most of the allowed working time used), breached, or met in time.")
+    sla_status = fields.Selection(
+        SLA_STATUSES, string="SLA", compute='_compute_sla_status', search='_search_sla_status',
+        help="The worse of the first response and resolution service levels.")
+    escalation_level = fields.Integer(
+        readonly=True, copy=False, default=0,
+        help="0: not escalated; 1: escalated to the team leader; 2: escalated to the complaint managers.")
+    date_escalated = fields.Datetime(string="Escalated On", readonly=True, copy=False)
+    corrective_action_ids = fields.Many2many(
+        'customer.corrective.action', 'customer_corrective_action_complaint_rel', 'complaint_id', 'action_id',
+        string="Corrective Actions", copy=False, check_company=True)
+    corrective_action_count = fields.Integer(compute='_compute_corrective_action_count')
+    corrective_action_required = fields.Boolean(
+        compute='_compute_corrective_action_required',
+        help="The category or the severity requires a corrective action carried out before the case is closed.")
+
+    @api.depends('date_received', 'date_response_deadline', 'date_resolution_deadline', 'company_id')
+    def _compute_sla_dates(self):
+        for calendar, complaints in self.grouped(lambda c: c.company_id.resource_calendar_id).items():
+            intervals = self._sla_work_intervals(calendar, complaints)
+            for complaint in complaints:
+                company = complaint.company_id
+                share = company.complaint_sla_risk_percent / 100.0
+                start = complaint.date_received
+                complaint.date_response_at_risk = self._sla_at_risk(
+                    calendar, intervals, start, complaint.date_response_deadline, share)
+                complaint.date_resolution_at_risk = self._sla_at_risk(
+                    calendar, intervals, start, complaint.date_resolution_deadline, share)
+                complaint.date_escalation_deadline = self._sla_plan(
+                    calendar, intervals, complaint.date_resolution_deadline, company.complaint_escalation_hours)
+
+    @api.model
+    def _sla_work_intervals(self, calendar, complaints):
+        """Work intervals of ``calendar`` (UTC (begin, end) pairs, leaves deducted) from the first
+        receipt of ``complaints`` to well after their last deadline, read once for the batch."""
+        starts = [complaint.date_received for complaint in complaints if complaint.date_received]
+        ends = [deadline for complaint in complaints
+                for deadline in (complaint.date_response_deadline, complaint.date_resolution_deadline) if deadline]
+        if not calendar or not starts or not ends:
+            return []
+        window = (localized(min(starts)), localized(max(ends)) + timedelta(days=PLANNING_WINDOW_DAYS))
+        return [(begin, stop) for begin, stop, _meta in calendar._work_intervals_batch(*window)[False]]
+
+    @api.model
+    def _sla_at_risk(self, calendar, intervals, start, deadline, share):
+        """The moment ``share`` of the working time between ``start`` and ``deadline`` is used."""
+        if not start or not deadline:
+            return False
+        if not calendar:
+            return start + (deadline - start) * share
+        begin, end = localized(start), localized(deadline)
+        allowed = sum(
+            (min(stop, end) - max(first, begin)).total_seconds() / 3600
+            for first, stop in intervals if stop > begin and first < end)
+        if share * allowed <= 0:
+            return start
+        moment = self._consume_working_hours(intervals, begin, share * allowed)
+        return moment.astimezone(utc).replace(tzinfo=None) if moment else deadline
+
+    @api.model
+    def _sla_plan(self, calendar, intervals, start, hours):
+        """``hours`` working hours after ``start`` (``start`` itself for none)."""
+        if not start:
+            return False
+        if hours <= 0:
+            return start
+        if not calendar:
+            return start + timedelta(hours=hours)
+        moment = self._consume_working_hours(intervals, localized(start), hours) \
+            or calendar.plan_hours(hours, start, compute_leaves=True)
+        if not moment:
+            return False
+        return moment.astimezone(utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+    @api.depends('date_first_response', 'date_response_deadline', 'date_resolved', 'date_resolution_deadline',
+                 'state')
+    def _compute_sla_results(self):
+        for complaint in self:
+            complaint.sla_response_result = self._sla_result(
+                complaint.date_first_response, complaint.date_response_deadline)
+            resolved = complaint.state in ('resolved', 'closed') and complaint.date_resolved
+            complaint.sla_resolution_result = self._sla_result(resolved, complaint.date_resolution_deadline)
+
+    @api.model
+    def _sla_result(self, done, deadline):
+        if not done or not deadline:
+            return False
+        return 'met' if done <= deadline else 'breached'
+
+    @api.depends('state', 'sla_response_result', 'sla_resolution_result', 'date_response_deadline',
+                 'date_resolution_deadline', 'date_response_at_risk', 'date_resolution_at_risk')
+    def _compute_sla_status(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            is_open = complaint.state in COMPLAINT_OPEN_STATES
+            complaint.sla_response_status = self._sla_live_status(
+                is_open, complaint.sla_response_result, complaint.date_response_at_risk,
+                complaint.date_response_deadline, now)
+            complaint.sla_resolution_status = self._sla_live_status(
+                is_open, complaint.sla_resolution_result, complaint.date_resolution_at_risk,
+                complaint.date_resolution_deadline, now)
+            statuses = [status for status in (complaint.sla_response_status, complaint.sla_resolution_status)
+                        if status]
+            complaint.sla_status = max(statuses, key=SLA_STATUS_RANK.get) if statuses else False
+
+    @api.model
+    def _sla_live_status(self, is_open, result, at_risk, deadline, now):
+        if result:
+            return result
+        if not is_open or not deadline:
+            return False
+        if deadline < now:
+            return 'breached'
+        if at_risk and at_risk <= now:
+            return 'at_risk'
+        return 'on_track'
+
+    def _sla_status_domain(self, kind, status):
+        """Domain of the complaints whose ``kind`` ('response' or 'resolution') service level is
+        ``status``; it matches ``_compute_sla_status`` exactly."""
+        if status not in SLA_STATUS_RANK:
+            return ~Domain.OR(self._sla_status_domain(kind, value) for value in SLA_STATUS_RANK)
+        result, at_risk, deadline = f'sla_{kind}_result', f'date_{kind}_at_risk', f'date_{kind}_deadline'
+        if status == 'met':
+            return Domain(result, '=', 'met')
+        now = fields.Datetime.now()
+        live = Domain(result, '=', False) & Domain('state', 'in', COMPLAINT_OPEN_STATES) & Domain(deadline, '!=', False)
+        if status == 'breached':
+            return Domain(result, '=', 'breached') | (live & Domain(deadline, '<', now))
+        risky = Domain(at_risk, '!=', False) & Domain(at_risk, '<=', now)
+        in_time = live & Domain(deadline, '>=', now)
+        return in_time & risky if status == 'at_risk' else in_time & ~risky
+
+    def _sla_overall_domain(self, status):
+        if status not in SLA_STATUS_RANK:
+            return ~Domain.OR(self._sla_overall_domain(value) for value in SLA_STATUS_RANK)
+        domain = Domain.TRUE
+        for worse in (value for value, rank in SLA_STATUS_RANK.items() if rank > SLA_STATUS_RANK[status]):
+            domain &= ~(self._sla_status_domain('response', worse) | self._sla_status_domain('resolution', worse))
+        return domain & (self._sla_status_domain('response', status) | self._sla_status_domain('resolution', status))
+
+    @api.model
+    def _search_sla(self, domain_for, operator, value):
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        domain = Domain.OR(domain_for(status) for status in value)
+        return domain if operator == 'in' else ~domain
+
+    def _search_sla_response_status(self, operator, value):
+        return self._search_sla(lambda status: self._sla_status_domain('response', status), operator, value)
+
+    def _search_sla_resolution_status(self, operator, value):
+        return self._search_sla(lambda status: self._sla_status_domain('resolution', status), operator, value)
+
+    def _search_sla_status(self, operator, value):
+        return self._search_sla(self._sla_overall_domain, operator, value)
+
+    @api.model
+    def _recompute_sla_dates(self, companies):
+        """The at-risk and escalation moments of the open cases of ``companies`` after their settings changed."""
+        complaints = self.sudo().with_context(active_test=False).search(
+            [('company_id', 'in', companies.ids), ('state', 'in', COMPLAINT_OPEN_STATES)])
+        for fname in ('date_response_at_risk', 'date_resolution_at_risk', 'date_escalation_deadline'):
+            self.env.add_to_compute(self._fields[fname], complaints)
+        complaints.flush_recordset()
+
+    # ------------------------------------------------------------------
+    # Escalation (cron)
+    # ------------------------------------------------------------------
+    @api.model
+    def _escalation_pending_sql(self, level, now):
+        """SQL condition of the open cases due for escalation ``level`` at ``now``."""
+        if level == ESCALATION_TEAM_LEADER:
+            due = SQL("((date_first_response IS NULL AND date_response_deadline < %(now)s)"
+                      " OR date_resolution_deadline < %(now)s)", now=now)
+        else:
+            due = SQL("date_escalation_deadline < %s", now)
+        return SQL("state IN %s AND escalation_level < %s AND %s", COMPLAINT_OPEN_STATES, level, due)
+
+    @api.model
+    def _cron_escalate(self, batch_size=ESCALATION_BATCH_SIZE):
+        """Escalate the open cases past their deadlines, committing each batch as Odoo's crons do."""
+        self._escalate_overdue(batch_size, self.env['ir.cron']._commit_progress)
+
+    @api.model
+    def _escalate_overdue(self, batch_size=ESCALATION_BATCH_SIZE, commit_progress=None):
+        """Level 1 to the team leader once a deadline is breached, level 2 to the complaint managers
+        once the case is still open the configured working hours after its resolution deadline.
+        Batches are claimed, handled and (with ``commit_progress``, see ``ir.cron._commit_progress``)
+        committed one after the other; each level happens once per case, even with two runs at once."""
+        commit_progress = commit_progress or _no_commit
+        now = fields.Datetime.now()
+        levels = (ESCALATION_TEAM_LEADER, ESCALATION_MANAGERS)
+        self.flush_model()
+        remaining = sum(self.env.execute_query(SQL(
+            "SELECT COUNT(*) FROM customer_complaint WHERE active AND %s", self._escalation_pending_sql(level, now)))[0][0]
+            for level in levels)
+        commit_progress(remaining=remaining)
+        for level in levels:
+            while complaints := self._claim_for_escalation(
+                    self._escalation_pending_sql(level, now),
+                    SQL("escalation_level = %s, date_escalated = %s", level, now),
+                    ['escalation_level', 'date_escalated'], batch_size):
+                complaints._escalate(level)
+                if not commit_progress(len(complaints)):
+                    return
+        self._unlink_settled_escalations()
+        commit_progress()
+
+    def _escalate(self, level):
+        """Tell the people of ``level`` about these cases, which were just marked with it."""
+        if level == ESCALATION_TEAM_LEADER:
+            managers = self._escalation_users(GROUP_MANAGER, self.company_id)
+            users = {complaint: complaint.team_id.leader_id or managers.get(complaint.company_id, self.env['res.users'])
+                     for complaint in self}
+            title = self.env._("Escalated to the team leader")
+            summary = self.env._("Complaint overdue")
+        else:
+            managers = self._escalation_users(GROUP_MANAGER, self.company_id)
+            users = {complaint: managers.get(complaint.company_id, self.env['res.users']) for complaint in self}
+            title = self.env._("Escalated to the complaint managers")
+            summary = self.env._("Complaint still open after escalation")
+        notes = {complaint: self._escalation_note(title, users[complaint], complaint._escalation_reason(level))
+                 for complaint in self}
+        self._escalate_to(users, summary, notes, 'customer_complaint_return.mail_act_case_escalation')
+        if level == ESCALATION_MANAGERS:
+            self.filtered(lambda c: c.company_id.complaint_escalation_raise_severity)._raise_severity()
+
+    def _escalation_reason(self, level):
+        self.ensure_one()
+        if level == ESCALATION_MANAGERS:
+            return self.env._(
+                "The case is still open %(hours)s working hours after its resolution deadline.",
+                hours=f"{self.company_id.complaint_escalation_hours:g}")
+        if not self.date_first_response and self.sla_response_status == 'breached':
+            return self.env._("The first response deadline passed without an answer to the customer.")
+        return self.env._("The resolution deadline passed.")
+
+    def _raise_severity(self):
+        """One step up the severities: the case is re-routed as for any change of severity."""
+        keys = [key for key, _label in SEVERITIES]
+        for severity, complaints in self.filtered(lambda c: c.severity != keys[-1]).grouped('severity').items():
+            complaints.write({'severity': keys[keys.index(severity) + 1]})
+
+    @api.model
+    def _unlink_settled_escalations(self):
+        """Escalation activities of cases no longer open are done with."""
+        activity_type = self.env.ref('customer_complaint_return.mail_act_case_escalation')
+        settled = self.with_context(active_test=False).search(
+            [('activity_ids.activity_type_id', '=', activity_type.id), ('state', 'not in', COMPLAINT_OPEN_STATES)])
+        settled._unlink_escalation_activities('customer_complaint_return.mail_act_case_escalation')
+
+    # ------------------------------------------------------------------
+    # Corrective actions
+    # ------------------------------------------------------------------
+    @api.depends('corrective_action_ids')
+    def _compute_corrective_action_count(self):
+        for complaint in self:
+            complaint.corrective_action_count = len(complaint.corrective_action_ids)
+
+    @api.depends('category_id.corrective_action_required', 'severity', 'company_id.complaint_corrective_severity')
+    def _compute_corrective_action_required(self):
+        for complaint in self:
+            threshold = complaint.company_id.complaint_corrective_severity
+            complaint.corrective_action_required = complaint.category_id.corrective_action_required or bool(
+                threshold and SEVERITY_RANK[complaint.severity or 'normal'] >= SEVERITY_RANK[threshold])
+
+    def _check_corrective_actions_done(self):
+        """A case that requires a corrective action is closed only once one was carried out and
+        none of its actions is still pending."""
+        for complaint in self.filtered('corrective_action_required'):
+            actions = complaint.corrective_action_ids
+            pending = actions.filtered(lambda action: action.state in CORRECTIVE_ACTION_PENDING_STATES)
+            if pending:
+                raise UserError(self.env._(
+                    "%(name)s cannot be closed while its corrective actions %(actions)s are not carried out.",
+                    name=complaint.name, actions=", ".join(pending.mapped('name'))))
+            if not actions.filtered(lambda action: action.state in CORRECTIVE_ACTION_DONE_STATES):
+                raise UserError(self.env._(
+                    "%(name)s needs a corrective action carried out before it is closed (its category or "
+                    "severity requires one).", name=complaint.name))
+
+    def action_view_corrective_actions(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id(
+            'customer_complaint_return.action_customer_corrective_action')
+        action['domain'] = [('complaint_ids', 'in', self.ids)]
+        action['context'] = {
+            'default_complaint_ids': self.ids,
+            'default_title': self.subject,
+            'default_category_id': self.category_id.id,
+            'default_root_cause_id': self.root_cause_id.id,
+            'default_product_ids': self.product_ids.ids,
+            'default_lot_ids': self.lot_ids.ids,
+            'default_responsible_department': self.responsible_department,
+            'default_company_id': self.company_id.id,
+        }
+        return action
+
+    def action_recall_lots(self):
+        self.ensure_one()
+        return self.env['customer.lot.recall']._action_open_for(self.lot_ids, complaint=self)

@@ -27,3 +27,14 @@ class CustomerComplaintCategory(models.Model):
         'unique(name, company_id)',
         "A complaint category with this name already exists in this company.",
     )
+
+    # ------------------------------------------------------------------
+    # Follow-up: corrective actions
+    # ------------------------------------------------------------------
+    corrective_action_required = fields.Boolean(
+        string="Corrective Action Required",
+        help="Complaints of this category are closed only once a corrective action was carried out.")
+    corrective_action_manager_verify = fields.Boolean(
+        string="Verified by a Manager",
+        help="The effectiveness of the corrective actions of this category is verified by a complaint manager "
+             "other than the action's owner.")

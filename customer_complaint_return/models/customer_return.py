@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
+from odoo.tools import SQL
 
 from odoo.addons.customer_complaint_return.const import (
     CHANNELS,
@@ -22,6 +23,19 @@ from odoo.addons.customer_complaint_return.const import (
     RETURN_REVIEWED_STATES,
     RETURN_STATES,
 )
+
+# Follow-up: the milestones of a return that escalate when late, the field recording that they
+# did, and the activity type of the escalation.
+ESCALATION_MILESTONE_FIELDS = {
+    'review': 'date_review_escalated',
+    'settle': 'date_settle_escalated',
+    'payment': 'date_payment_escalated',
+}
+ESCALATION_ACTIVITY_TYPES = {
+    'review': 'customer_complaint_return.mail_act_return_review_escalation',
+    'settle': 'customer_complaint_return.mail_act_return_settle_escalation',
+    'payment': 'customer_complaint_return.mail_act_return_payment_escalation',
+}
 
 
 class CustomerReturn(models.Model):
@@ -729,3 +743,178 @@ class CustomerReturn(models.Model):
     @api.model
     def _disposition_for_demand(self, demand):
         return DISPOSITION_BY_DEMAND.get(demand, 'refund')
+
+    # ==================================================================
+    # Follow-up: escalation of overdue milestones
+    # ==================================================================
+    date_goods_received = fields.Datetime(
+        string="Goods Received On", compute='_compute_date_goods_received', store=True, copy=False,
+        help="When the last return receipt of the goods was validated.")
+    date_settle_deadline = fields.Datetime(
+        string="Settle By", compute='_compute_date_settle_deadline', store=True, copy=False,
+        help="The received goods should be refunded or replaced by then (working days set in Settings).")
+    date_review_escalated = fields.Datetime(string="Review Escalated On", readonly=True, copy=False)
+    date_settle_escalated = fields.Datetime(string="Settlement Escalated On", readonly=True, copy=False)
+    date_payment_escalated = fields.Datetime(string="Refund Payment Escalated On", readonly=True, copy=False)
+    is_escalated = fields.Boolean(
+        string="Escalated", compute='_compute_is_escalated', search='_search_is_escalated',
+        help="A milestone of this return was late and escalated.")
+    corrective_action_ids = fields.Many2many(
+        'customer.corrective.action', 'customer_corrective_action_return_rel', 'return_id', 'action_id',
+        string="Corrective Actions", copy=False, check_company=True)
+    corrective_action_count = fields.Integer(compute='_compute_corrective_action_count')
+
+    @api.depends('state', 'all_picking_ids.date_done')
+    def _compute_date_goods_received(self):
+        for case in self:
+            if case.state not in ('received', 'done'):
+                case.date_goods_received = False
+                continue
+            receipts = case.all_picking_ids.filtered(
+                lambda picking: picking.state == 'done' and picking.picking_type_code == 'incoming')
+            case.date_goods_received = max(receipts.mapped('date_done')) if receipts else False
+
+    @api.depends('date_goods_received', 'company_id')
+    def _compute_date_settle_deadline(self):
+        received = self.filtered('date_goods_received')
+        (self - received).date_settle_deadline = False
+        for calendar, cases in received.grouped(lambda case: case.company_id.resource_calendar_id).items():
+            hours_per_day = calendar.hours_per_day or 24.0
+            requests = [(case.date_goods_received, case.company_id.return_settle_days * hours_per_day)
+                        for case in cases]
+            for case, deadline in zip(cases, self._plan_working_hours(calendar, requests)):
+                case.date_settle_deadline = deadline
+
+    @api.model
+    def _recompute_settle_deadlines(self, companies):
+        cases = self.sudo().with_context(active_test=False).search(
+            [('company_id', 'in', companies.ids), ('state', '=', 'received')])
+        self.env.add_to_compute(self._fields['date_settle_deadline'], cases)
+        cases.flush_recordset()
+
+    def _compute_is_escalated(self):
+        for case in self:
+            case.is_escalated = bool(
+                case.date_review_escalated or case.date_settle_escalated or case.date_payment_escalated)
+
+    def _search_is_escalated(self, operator, value):
+        escalated = Domain.OR(Domain(fname, '!=', False) for fname in ESCALATION_MILESTONE_FIELDS.values())
+        return self._search_boolean(operator, value, escalated)
+
+    @api.depends('corrective_action_ids')
+    def _compute_corrective_action_count(self):
+        for case in self:
+            case.corrective_action_count = len(case.corrective_action_ids)
+
+    def action_view_corrective_actions(self):
+        self.ensure_one()
+        return self._action_view_records(
+            self.corrective_action_ids, 'customer_complaint_return.action_customer_corrective_action')
+
+    # ------------------------------------------------------------------
+    # Escalation (cron)
+    # ------------------------------------------------------------------
+    @api.model
+    def _escalation_pending_sql(self, milestone, now):
+        """SQL condition of the cases whose ``milestone`` is overdue at ``now`` and not escalated yet."""
+        if milestone == 'review':
+            pending = SQL("state = 'to_approve' AND date_review_deadline < %s", now)
+        elif milestone == 'settle':
+            pending = SQL("state = 'received' AND date_settle_deadline < %s", now)
+        else:
+            today = fields.Date.context_today(self, now)
+            pending = SQL(
+                "EXISTS (SELECT 1 FROM account_move note JOIN res_company company ON company.id = note.company_id"
+                " WHERE note.customer_return_id = customer_return.id AND note.move_type = 'out_refund'"
+                " AND note.state = 'posted' AND note.payment_state IN ('not_paid', 'partial')"
+                " AND company.return_payment_days > 0 AND note.date <= %s::date - company.return_payment_days)",
+                today)
+        return SQL("%s IS NULL AND %s", SQL.identifier(ESCALATION_MILESTONE_FIELDS[milestone]), pending)
+
+    @api.model
+    def _cron_escalate_milestones(self, batch_size=500):
+        """Escalate the late milestones of returns, committing each batch as Odoo's crons do."""
+        self._escalate_overdue_milestones(batch_size, self.env['ir.cron']._commit_progress)
+
+    @api.model
+    def _escalate_overdue_milestones(self, batch_size=500, commit_progress=None):
+        """Escalate the returns whose review, settlement or refund payment is late, once per
+        milestone: review to the approvers, settlement to finance (refunds) and the warehouse
+        (other dispositions), refund payment to finance. Batches are claimed, handled and (with
+        ``commit_progress``) committed one after the other, safe with two runs at once."""
+        commit_progress = commit_progress or (lambda processed=0, **_kwargs: float('inf'))  # outside a cron
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        remaining = sum(self.env.execute_query(SQL(
+            "SELECT COUNT(*) FROM customer_return WHERE active AND %s", self._escalation_pending_sql(milestone, now)))[0][0]
+            for milestone in ESCALATION_MILESTONE_FIELDS)
+        commit_progress(remaining=remaining)
+        for milestone, fname in ESCALATION_MILESTONE_FIELDS.items():
+            while cases := self._claim_for_escalation(
+                    self._escalation_pending_sql(milestone, now), SQL("%s = %s", SQL.identifier(fname), now),
+                    [fname], batch_size):
+                cases._escalate_milestone(milestone)
+                if not commit_progress(len(cases)):
+                    return
+        self._unlink_settled_escalations()
+        commit_progress()
+
+    def _escalate_milestone(self, milestone):
+        """Tell the people in charge of ``milestone`` about these cases, which were just marked with it."""
+        empty = self.env['res.users']
+        if milestone == 'review':
+            approvers = self._escalation_users(GROUP_APPROVER, self.company_id)
+            users = {case: approvers.get(case.company_id, empty) for case in self}
+            title = self.env._("Review overdue: escalated to the return approvers")
+            summary = self.env._("Return review overdue")
+        elif milestone == 'settle':
+            finance = self._escalation_users(GROUP_FINANCE, self.company_id)
+            warehouse = self._escalation_users(GROUP_STOCK, self.company_id)
+            users = {case: case._settlement_users(finance, warehouse) for case in self}
+            title = self.env._("Settlement overdue: escalated to finance and the warehouse")
+            summary = self.env._("Return not settled")
+        else:
+            finance = self._escalation_users(GROUP_FINANCE, self.company_id)
+            users = {case: finance.get(case.company_id, empty) for case in self}
+            title = self.env._("Refund not paid: escalated to finance")
+            summary = self.env._("Refund not paid")
+        notes = {case: self._escalation_note(title, users[case], case._milestone_reason(milestone)) for case in self}
+        self._escalate_to(users, summary, notes, ESCALATION_ACTIVITY_TYPES[milestone])
+
+    def _settlement_users(self, finance, warehouse):
+        """Finance settles refunds, the warehouse the goods replaced, repaired, sent back or scrapped."""
+        self.ensure_one()
+        dispositions = set(self.line_ids.mapped('disposition'))
+        users = self.env['res.users']
+        if 'refund' in dispositions:
+            users |= finance.get(self.company_id, users)
+        if dispositions - {'refund'}:
+            users |= warehouse.get(self.company_id, users)
+        return users
+
+    def _milestone_reason(self, milestone):
+        self.ensure_one()
+        if milestone == 'review':
+            return self.env._("The request was not approved or rejected by its review deadline.")
+        if milestone == 'settle':
+            return self.env._(
+                "The goods came back more than %(days)s working days ago and the return is not settled yet.",
+                days=self.company_id.return_settle_days)
+        return self.env._(
+            "A credit note of this return was posted more than %(days)s days ago and is not paid yet.",
+            days=self.company_id.return_payment_days)
+
+    @api.model
+    def _unlink_settled_escalations(self):
+        """Escalation activities whose milestone is no longer late are done with."""
+        Return = self.with_context(active_test=False)
+        for milestone, xmlid in ESCALATION_ACTIVITY_TYPES.items():
+            activity_type = self.env.ref(xmlid)
+            cases = Return.search([('activity_ids.activity_type_id', '=', activity_type.id)])
+            if milestone == 'review':
+                settled = cases.filtered(lambda case: case.state != 'to_approve')
+            elif milestone == 'settle':
+                settled = cases.filtered(lambda case: case.state != 'received')
+            else:
+                settled = cases.filtered(lambda case: case.credit_payment_state not in ('not_paid', 'partial'))
+            settled._unlink_escalation_activities(xmlid)

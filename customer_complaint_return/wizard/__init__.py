@@ -2,3 +2,4 @@ from . import customer_complaint_reason
 from . import customer_return_decision
 from . import stock_return_picking
 from . import customer_return_rate
+from . import customer_lot_recall
