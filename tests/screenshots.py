@@ -3,8 +3,9 @@
     make demo                 # in one terminal (PORT=8070 make demo for another port)
     make screenshots          # in another (PORT=8070 make screenshots)
 
-writes ``docs/portal_return_request.png`` (the customer toni requests a return on the portal)
-and ``docs/complaint_kanban.png`` (the complaints kanban, as admin). Only the standard library,
+writes ``docs/portal_return_request.png`` (the customer toni requests a return on the portal),
+``docs/complaint_kanban.png`` (the complaints kanban, as admin) and ``docs/return_form.png`` (a
+received return's form at 1440 pixels, checked to need no horizontal scroll on its lines). Only the standard library,
 the ``websocket-client`` package (installed by ``make test``'s test extra) and Chromium are used:
 the browser is driven through its DevTools protocol.
 """
@@ -132,6 +133,26 @@ def take_complaint_kanban(browser, base_url, db, folder):
     browser.screenshot(os.path.join(folder, 'complaint_kanban.png'))
 
 
+def take_return_form(browser, base_url, db, folder):
+    """The form of the demo return waiting for its credit note, whose lines must fit the screen."""
+    session = authenticate(base_url, db, 'admin', 'admin')
+    browser.open(f'{base_url}/odoo/action-customer_complaint_return.action_customer_return?view_type=list', session,
+                 '.o_data_row')
+    browser.evaluate("""(() => {
+        const row = [...document.querySelectorAll('.o_data_row')].find(r => r.innerText.includes('Received'));
+        (row || document.querySelector('.o_data_row')).querySelector('td.o_data_cell').click();
+    })()""")
+    browser.wait_for('.o_form_view .o_field_one2many .o_list_renderer')
+    overflow = browser.evaluate("""(() => {
+        const table = document.querySelector('.o_form_view .o_field_one2many .o_list_renderer');
+        return table.scrollWidth - table.clientWidth;
+    })()""")
+    browser.screenshot(os.path.join(folder, 'return_form.png'))
+    if overflow > 0:
+        sys.exit(f"The return form's lines scroll sideways by {overflow} pixels at {WIDTH} pixels.")
+    print(f"the return form's lines fit {WIDTH} pixels")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--url', default='http://localhost:8069', help="the running make demo")
@@ -146,6 +167,7 @@ def main():
     try:
         take_portal_return_request(browser, args.url.rstrip('/'), args.db, args.out)
         take_complaint_kanban(browser, args.url.rstrip('/'), args.db, args.out)
+        take_return_form(browser, args.url.rstrip('/'), args.db, args.out)
     finally:
         browser.close()
 
