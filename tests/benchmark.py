@@ -42,7 +42,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from contextlib import ExitStack
@@ -583,36 +582,18 @@ def run_bench(options):
     if not with_oca:
         say("OCA rma_sale is not measured: "
             + ("--no-oca" if options.no_oca else "not importable (pip install odoo-addon-rma_sale)"))
-    folder = tempfile.mkdtemp(prefix="ccr-bench-")
-    cluster = harness.Cluster(folder)
-    status = 1
-    with harness.interrupts_as_exceptions():
-        try:
-            started = time.monotonic()
-            cluster.ensure_started()
-            config = os.path.join(folder, "odoo.conf")
-            data_dir = os.path.join(folder, "data")
-            harness.write_odoo_config(config, cluster.connection, data_dir)
-            databases = build_databases(config, cluster.connection, data_dir, with_oca)
-            summary = measure_all(config, databases, options)
-            evaluation = evaluate(summary)
-            print()
-            print(format_report(summary, evaluation), flush=True)
-            print()
-            say(f"done in {time.monotonic() - started:.0f}s")
-            missed = [text for text, met in evaluation if met is False]
-            status = 1 if options.check and missed else 0
-        except KeyboardInterrupt:
-            say("interrupted")
-            status = 130
-        except subprocess.CalledProcessError as error:
-            say(f"set-up failed: {error}")
-            status = error.returncode or 1
-        finally:
-            cluster.stop()
-            shutil.rmtree(folder, ignore_errors=True)
-            say("bench cluster stopped and removed")
-    return status
+    started = time.monotonic()
+    with harness.throwaway_cluster("ccr-bench-", "bench") as work:
+        databases = build_databases(work.config, work.cluster.connection, work.data_dir, with_oca)
+        summary = measure_all(work.config, databases, options)
+        evaluation = evaluate(summary)
+        print()
+        print(format_report(summary, evaluation), flush=True)
+        print()
+        say(f"done in {time.monotonic() - started:.0f}s")
+        missed = [text for text, met in evaluation if met is False]
+        work.status = 1 if options.check and missed else 0
+    return work.status
 
 
 if __name__ == "__main__":

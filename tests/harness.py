@@ -250,6 +250,41 @@ def interrupts_as_exceptions():
         signal.signal(signal.SIGTERM, previous)
 
 
+class Throwaway:
+    """A private cluster in a temporary folder, with an Odoo configuration for it; the outcome
+    of the work done with it becomes an exit status (``status``)."""
+
+    def __init__(self, folder, cluster):
+        self.folder = folder
+        self.cluster = cluster
+        self.config = os.path.join(folder, "odoo.conf")
+        self.data_dir = os.path.join(folder, "data")
+        self.status = 1
+
+
+@contextlib.contextmanager
+def throwaway_cluster(prefix, label, failure=(subprocess.CalledProcessError,)):
+    """A started throwaway cluster (see ``Throwaway``); stopped and removed afterwards, also on
+    failure, Ctrl-C or SIGTERM. ``failure``: the exceptions that end the work with a message."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    work = Throwaway(folder, Cluster(folder))
+    with interrupts_as_exceptions():
+        try:
+            work.cluster.ensure_started()
+            write_odoo_config(work.config, work.cluster.connection, work.data_dir)
+            yield work
+        except KeyboardInterrupt:
+            say("interrupted")
+            work.status = 130
+        except failure as error:
+            say(f"{label} failed: {error}")
+            work.status = getattr(error, "returncode", 1) or 1
+        finally:
+            work.cluster.stop()
+            shutil.rmtree(folder, ignore_errors=True)
+            say(f"{label} cluster stopped and removed")
+
+
 # ---------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------
@@ -269,63 +304,32 @@ def pytest_command(config, pytest_args):
 
 
 def run_tests(pytest_args):
-    folder = tempfile.mkdtemp(prefix="ccr-test-")
-    cluster = Cluster(folder)
-    status = 1
-    with interrupts_as_exceptions():
-        try:
-            cluster.ensure_started()
-            config = os.path.join(folder, "odoo.conf")
-            write_odoo_config(config, cluster.connection, os.path.join(folder, "data"))
-            install_addon(config, TEST_DB, with_demo=False, extra_modules=TEST_EXTRA_MODULES)
-            command = pytest_command(config, pytest_args)
-            say("running pytest")
-            status = subprocess.run(command, cwd=ROOT).returncode
-        except KeyboardInterrupt:
-            say("interrupted")
-            status = 130
-        except subprocess.CalledProcessError as error:
-            say(f"set-up failed: {error}")
-            status = error.returncode or 1
-        finally:
-            cluster.stop()
-            shutil.rmtree(folder, ignore_errors=True)
-            say("test cluster stopped and removed")
-    return status
+    with throwaway_cluster("ccr-test-", "test") as work:
+        install_addon(work.config, TEST_DB, with_demo=False, extra_modules=TEST_EXTRA_MODULES)
+        say("running pytest")
+        work.status = subprocess.run(pytest_command(work.config, pytest_args), cwd=ROOT).returncode
+    return work.status
 
 
 def run_i18n():
     """Export the addon's terms to its .pot from a fresh database (no demo data, as Odoo makes
-    .pot files) and merge them into every .po: new terms come untranslated, gone ones leave."""
+    .pot files) and merge them into every .po: new terms come untranslated, gone ones leave.
+    msgmerge and msgattrib come with gettext."""
     i18n_dir = os.path.join(ROOT, ADDON, "i18n")
     pot = os.path.join(i18n_dir, f"{ADDON}.pot")
-    folder = tempfile.mkdtemp(prefix="ccr-i18n-")
-    cluster = Cluster(folder)
-    with interrupts_as_exceptions():
-        try:
-            cluster.ensure_started()
-            config = os.path.join(folder, "odoo.conf")
-            write_odoo_config(config, cluster.connection, os.path.join(folder, "data"))
-            install_addon(config, TEST_DB, with_demo=False)
-            subprocess.run([sys.executable, "-m", "odoo", "i18n", "export", "-c", config, "-d", TEST_DB,
-                            "-l", "pot", "-o", pot, ADDON], check=True)
-            for po in sorted(glob.glob(os.path.join(i18n_dir, "*.po"))):
-                subprocess.run(["msgmerge", "--quiet", "--no-fuzzy-matching", "--update", "--backup=none", po, pot],
-                               check=True)
-                subprocess.run(["msgattrib", "--no-obsolete", "--output-file", po, po], check=True)
-                untranslated = subprocess.run(["msgattrib", "--untranslated", po], capture_output=True, text=True,
-                                              check=True).stdout.count('\nmsgid "') - 1
-                say(f"{os.path.relpath(po, ROOT)}: {max(untranslated, 0)} terms to translate")
-            return 0
-        except KeyboardInterrupt:
-            say("interrupted")
-            return 130
-        except (subprocess.CalledProcessError, FileNotFoundError) as error:
-            say(f"i18n export failed: {error} (msgmerge and msgattrib come with gettext)")
-            return 1
-        finally:
-            cluster.stop()
-            shutil.rmtree(folder, ignore_errors=True)
+    with throwaway_cluster("ccr-i18n-", "i18n", (subprocess.CalledProcessError, FileNotFoundError)) as work:
+        install_addon(work.config, TEST_DB, with_demo=False)
+        subprocess.run([sys.executable, "-m", "odoo", "i18n", "export", "-c", work.config, "-d", TEST_DB,
+                        "-l", "pot", "-o", pot, ADDON], check=True)
+        for po in sorted(glob.glob(os.path.join(i18n_dir, "*.po"))):
+            subprocess.run(["msgmerge", "--quiet", "--no-fuzzy-matching", "--update", "--backup=none", po, pot],
+                           check=True)
+            subprocess.run(["msgattrib", "--no-obsolete", "--output-file", po, po], check=True)
+            untranslated = subprocess.run(["msgattrib", "--untranslated", po], capture_output=True, text=True,
+                                          check=True).stdout.count('\nmsgid "') - 1
+            say(f"{os.path.relpath(po, ROOT)}: {max(untranslated, 0)} terms to translate")
+        work.status = 0
+    return work.status
 
 
 def run_demo(reset, port=HTTP_PORT):

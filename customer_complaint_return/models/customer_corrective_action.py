@@ -13,6 +13,7 @@ from odoo.addons.customer_complaint_return.const import (
     CORRECTIVE_ACTION_STATES,
     GROUP_MANAGER,
 )
+from odoo.addons.customer_complaint_return.models.customer_case_mixin import CustomerCaseMixin
 
 # Days after an action is done when its effectiveness is checked, unless told otherwise.
 DEFAULT_VERIFICATION_DAYS = 30
@@ -206,14 +207,8 @@ class CustomerCorrectiveAction(models.Model):
     # ------------------------------------------------------------------
     # Process
     # ------------------------------------------------------------------
-    def _ensure_state(self, allowed, action_label):
-        wrong = self.filtered(lambda action: action.state not in allowed)
-        if wrong:
-            states = dict(self._fields['state']._description_selection(self.env))
-            raise UserError(self.env._(
-                "%(action)s is not possible for %(names)s in status %(state)s.",
-                action=action_label, names=", ".join(wrong.mapped('name')),
-                state=", ".join(sorted({str(states[s]) for s in wrong.mapped('state')}))))
+    # The same guard as the cases', with the same message (an action is no case: no mixin).
+    _ensure_state = CustomerCaseMixin._ensure_state
 
     def action_start(self):
         self._ensure_state(('open', 'reopened'), self.env._("Starting"))
