@@ -1,5 +1,5 @@
 """Shared fixtures: real customers, stock, and sale orders confirmed, delivered and invoiced."""
-from datetime import datetime
+from datetime import datetime, time
 
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
@@ -84,6 +84,16 @@ class ComplaintCommon(AccountTestInvoicingCommon):
         })
         company.resource_calendar_id = calendar
         return calendar
+
+    def _add_public_holiday(self, day):
+        """A whole day off for everyone on the company's calendar (a date)."""
+        return self.env['resource.calendar.leaves'].create({
+            'name': "Public holiday",
+            'calendar_id': self.calendar.id,
+            'resource_id': False,
+            'date_from': datetime.combine(day, time.min),
+            'date_to': datetime.combine(day, time(23, 59, 59)),
+        })
 
     @classmethod
     def _create_storable_product(cls, name, price, company=None, **values):

@@ -4,7 +4,7 @@ Fixture calendar: Monday to Friday, 08:00-12:00 and 13:00-17:00 UTC (8 working h
 Fixture table: low 16h/80h, normal 8h/40h, high 4h/16h, critical 2h/8h, Product Quality + normal 4h/24h.
 2026-11-02 and 2026-11-09 are Mondays.
 """
-from datetime import datetime
+from datetime import date, datetime
 
 from psycopg2.errors import UniqueViolation
 
@@ -69,13 +69,7 @@ class TestComplaintDeadlines(common.ComplaintCommon):
         self._assert_deadlines(complaint, datetime(2026, 11, 2, 14, 0), datetime(2026, 11, 4, 9, 0))
 
     def test_public_holiday_is_not_worked(self):
-        self.env['resource.calendar.leaves'].create({
-            'name': "Public holiday",
-            'calendar_id': self.calendar.id,
-            'resource_id': False,
-            'date_from': datetime(2026, 11, 9, 0, 0),
-            'date_to': datetime(2026, 11, 9, 23, 59, 59),
-        })
+        self._add_public_holiday(date(2026, 11, 9))
         complaint = self._create_complaint(severity='normal', date_received=datetime(2026, 11, 6, 18, 0))
         # Monday 9th is off: response 8h -> Tuesday 2026-11-10 17:00;
         # resolution 40h: Tue 10, Wed 11, Thu 12, Fri 13 (32h), Mon 16 (40h) -> Monday 2026-11-16 17:00.

@@ -5,7 +5,7 @@ Fixture calendar: Monday to Friday, 08:00-12:00 and 13:00-17:00 UTC (8 working h
 Fixture table: normal 8h/40h, high 4h/16h, critical 2h/8h. At risk from 75% of the allowed time.
 2026-11-02 and 2026-11-09 are Mondays.
 """
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from lxml import etree
 
@@ -46,13 +46,7 @@ class TestComplaintSla(common.ComplaintCommon):
         self.assertEqual(complaint.date_escalation_deadline, datetime(2026, 11, 10, 9, 0))
 
     def test_weekend_and_holiday_do_not_count(self):
-        self.env['resource.calendar.leaves'].create({
-            'name': "Public holiday",
-            'calendar_id': self.calendar.id,
-            'resource_id': False,
-            'date_from': datetime(2026, 11, 9, 0, 0),
-            'date_to': datetime(2026, 11, 9, 23, 59, 59),
-        })
+        self._add_public_holiday(date(2026, 11, 9))
         complaint = self._create_complaint(severity='normal', date_received=datetime(2026, 11, 6, 18, 0))
         # Friday 18:00, weekend, Monday 9th off: the 8 response hours are Tuesday's, at risk after 6 of them.
         self.assertEqual(complaint.date_response_deadline, datetime(2026, 11, 10, 17, 0))
