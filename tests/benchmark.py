@@ -92,14 +92,6 @@ def expect(condition, message):
 # ---------------------------------------------------------------------------
 # Databases
 # ---------------------------------------------------------------------------
-def install(config, database, modules):
-    say(f"installing {', '.join(modules)} in {database}")
-    started = time.monotonic()
-    harness.odoo(config, "-d", database, "-i", ",".join(modules), "--stop-after-init", "--log-level=warn",
-                 "--without-demo")
-    say(f"{database} ready in {time.monotonic() - started:.0f}s")
-
-
 def copy_database(connection, data_dir, template, name):
     """``name`` as a copy of ``template``, filestore included, as Odoo's own duplicate does."""
     subprocess.run([harness.pg_bin("createdb"), "-T", template, name], env=harness.pg_env(connection), check=True)
@@ -111,14 +103,14 @@ def copy_database(connection, data_dir, template, name):
 def build_databases(config, connection, data_dir, with_oca):
     """{path database key: database name}. Odoo alone is installed once, then copied, so that
     the databases differ only by the modules added to each copy."""
-    install(config, DB_CORE, CORE_MODULES)
+    harness.install_modules(config, DB_CORE, CORE_MODULES)
     databases = {"core": DB_CORE, "addon": DB_ADDON}
     if with_oca:
         databases["oca"] = DB_OCA
     for key, name in databases.items():
         if key != "core":
             copy_database(connection, data_dir, DB_CORE, name)
-            install(config, name, [harness.ADDON if key == "addon" else OCA_MODULE])
+            harness.install_modules(config, name, [harness.ADDON if key == "addon" else OCA_MODULE])
     return databases
 
 

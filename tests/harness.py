@@ -202,15 +202,20 @@ def odoo(config, *args, check=True):
 TEST_EXTRA_MODULES = ("mrp",)
 
 
-def install_addon(config, database, with_demo, extra_modules=()):
-    modules = ",".join((ADDON, *extra_modules))
-    say(f"creating database {database} and installing {modules}{' with demo data' if with_demo else ''}")
+def install_modules(config, database, modules, with_demo=False):
+    """Install ``modules`` in ``database``, which Odoo creates when it does not exist yet."""
+    modules = ",".join(modules)
+    say(f"installing {modules} in database {database}{' with demo data' if with_demo else ''}")
     started = time.monotonic()
     odoo(
         config, "-d", database, "-i", modules, "--stop-after-init", "--log-level=warn",
         "--with-demo" if with_demo else "--without-demo",
     )
     say(f"database {database} ready in {time.monotonic() - started:.0f}s")
+
+
+def install_addon(config, database, with_demo, extra_modules=()):
+    install_modules(config, database, (ADDON, *extra_modules), with_demo=with_demo)
 
 
 def addon_fingerprint():
@@ -268,10 +273,12 @@ def throwaway_cluster(prefix, label, failure=(subprocess.CalledProcessError,)):
     failure, Ctrl-C or SIGTERM. ``failure``: the exceptions that end the work with a message."""
     folder = tempfile.mkdtemp(prefix=prefix)
     work = Throwaway(folder, Cluster(folder))
+    started = False
     with interrupts_as_exceptions():
         try:
             work.cluster.ensure_started()
             write_odoo_config(work.config, work.cluster.connection, work.data_dir)
+            started = True
             yield work
         except KeyboardInterrupt:
             say("interrupted")
@@ -283,6 +290,9 @@ def throwaway_cluster(prefix, label, failure=(subprocess.CalledProcessError,)):
             work.cluster.stop()
             shutil.rmtree(folder, ignore_errors=True)
             say(f"{label} cluster stopped and removed")
+    if not started:
+        # The cluster did not start: the work cannot run, the command ends with its status.
+        sys.exit(work.status)
 
 
 # ---------------------------------------------------------------------------

@@ -32,6 +32,12 @@ class ReturnCommon(common.ComplaintCommon):
     # ------------------------------------------------------------------
     # Flow helpers
     # ------------------------------------------------------------------
+    def _fresh(self, record):
+        """``record`` as a new request of the current user sees it: nothing cached, nothing pending."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return record.with_env(self.env)
+
     def _create_return(self, quantities, order=None, user=None, **values):
         """A draft return of ``quantities`` ({sale line: quantity}) created by ``user`` (default agent 1,
         ``False`` for the set-up user), returned in the test's environment."""

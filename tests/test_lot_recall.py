@@ -206,10 +206,9 @@ class TestLotRecall(common.ComplaintCommon):
     def test_serial_numbers_already_back_are_not_recalled(self):
         chair = self._create_storable_product("Serialised Chair", 150.0, tracking='serial')
         serials = self.env['stock.lot'].create([{'name': f"SN-{i}", 'product_id': chair.id} for i in (1, 2, 3)])
-        warehouse = self.env['stock.warehouse'].search([('company_id', '=', self.company.id)], limit=1)
         for serial in serials:
             self.env['stock.quant'].with_context(inventory_mode=True).create({
-                'product_id': chair.id, 'location_id': warehouse.lot_stock_id.id, 'lot_id': serial.id,
+                'product_id': chair.id, 'location_id': self.stock_location.id, 'lot_id': serial.id,
                 'inventory_quantity': 1}).action_apply_inventory()
         order = self.env['sale.order'].create({
             'partner_id': self.customer.id,

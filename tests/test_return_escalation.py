@@ -15,7 +15,6 @@ import return_common
 REVIEW = 'customer_complaint_return.mail_act_return_review_escalation'
 SETTLE = 'customer_complaint_return.mail_act_return_settle_escalation'
 PAYMENT = 'customer_complaint_return.mail_act_return_payment_escalation'
-GROUP_APPROVER = 'customer_complaint_return.group_return_approver'
 
 
 @tagged('post_install', '-at_install')
@@ -24,9 +23,9 @@ class TestReturnEscalation(return_common.ReturnCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.approvers = cls._group_users(GROUP_APPROVER)
+        cls.approvers = cls._group_users(return_common.GROUP_APPROVER)
         cls.finance = cls._group_users('account.group_account_invoice')
-        cls.warehouse = cls._group_users('stock.group_stock_user')
+        cls.warehouse_users = cls._group_users('stock.group_stock_user')
 
     @classmethod
     def _group_users(cls, xmlid):
@@ -103,8 +102,8 @@ class TestReturnEscalation(return_common.ReturnCommon):
     def test_received_replacement_not_settled_goes_to_the_warehouse(self):
         case = self._received('replace')
         self._escalate('2026-11-11 10:30:00')
-        self.assertEqual(self._activities(case, SETTLE).user_id, self.warehouse)
-        self.assertIn(self.user_warehouse, self.warehouse)
+        self.assertEqual(self._activities(case, SETTLE).user_id, self.warehouse_users)
+        self.assertIn(self.user_warehouse, self.warehouse_users)
 
     def test_posted_credit_note_not_paid_goes_to_finance(self):
         # The customer paid the invoice: the credit note is money to pay back.

@@ -54,12 +54,6 @@ class TestReturnPerformance(return_common.ReturnCommon):
         self.assertEqual(len(case.line_ids), 10)
         return case
 
-    def _fresh(self, case):
-        """``case`` as a new request of the current user sees it: nothing cached, nothing pending."""
-        self.env.flush_all()
-        self.env.invalidate_all()
-        return case.with_env(self.env)
-
     @users('ccr_manager')
     @warmup
     def test_approve_ten_lines_query_budget(self):
@@ -119,11 +113,6 @@ class TestReturnStepBudgets(return_common.ReturnCommon):
     compares the whole flow with Odoo's own return and credit note). Receiving and posting
     include the customer's mail and the follow-up dates of the case (settle-by deadline on
     the calendar, goods received on)."""
-
-    def _fresh(self, record):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        return record.with_env(self.env)
 
     def _case(self, up_to):
         """A return of 2 chairs taken through the steps before ``up_to``, by their roles."""

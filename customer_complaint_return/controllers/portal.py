@@ -446,14 +446,13 @@ class CustomerCasePortal(CustomerPortal):
     def _return_reasons(self, order):
         return request.env['customer.return.reason'].sudo().search([('company_id', '=', order.company_id.id)])
 
-    def _preview_return(self, order_sudo, quantities=None):
+    def _preview_return(self, order_sudo):
         """A return of ``order_sudo``'s delivered lines, not saved, to show what can come back and
-        why not (eligibility as the back office computes it)."""
+        why not (eligibility as the back office computes it). Its lines ask for nothing yet: their
+        returnable quantity is computed once, by the lines themselves."""
         sale_lines = order_sudo.order_line.filtered(
             lambda line: not line.display_type and line.product_id.type == 'consu' and line.qty_delivered > 0)
-        quantities = quantities or {}
         Return = request.env['customer.return'].sudo()
-        figures = sale_lines._get_customer_return_figures()
         return Return.new({
             'partner_id': request.env.user.partner_id.id,
             'company_id': order_sudo.company_id.id,
@@ -461,7 +460,7 @@ class CustomerCasePortal(CustomerPortal):
             'channel': 'portal',
             'line_ids': [Command.create({
                 'sale_line_id': line.id,
-                'quantity': quantities.get(line.id, figures[line]['returnable']),
+                'quantity': 0.0,
             }) for line in sale_lines],
         })
 

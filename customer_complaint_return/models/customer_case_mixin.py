@@ -1,4 +1,5 @@
 from datetime import timedelta
+from operator import methodcaller
 
 from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
@@ -11,6 +12,11 @@ from odoo.tools.date_utils import localized
 
 # Days of the calendar read at once to plan deadlines; longer deadlines fall back to plan_hours().
 PLANNING_WINDOW_DAYS = 45
+
+
+def _no_commit(processed=0, *, remaining=None, deactivate=False):
+    """Progress of an escalation run outside a cron (demo data, tests): nothing to commit."""
+    return float('inf')
 
 
 class CustomerCaseMixin(models.AbstractModel):
@@ -169,14 +175,27 @@ class CustomerCaseMixin(models.AbstractModel):
                 planned[index] = start + timedelta(hours=hours)
             return planned
         starts = [start for _index, start, _hours in todo]
-        window = (localized(min(starts)), localized(max(starts)) + timedelta(days=PLANNING_WINDOW_DAYS))
-        intervals = [(begin, stop) for begin, stop, _meta in calendar._work_intervals_batch(*window)[False]]
+        intervals = self._read_work_intervals(calendar, min(starts), max(starts))
         for index, start, hours in todo:
-            planned[index] = self._consume_working_hours(intervals, localized(start), hours) \
-                or calendar.plan_hours(hours, start, compute_leaves=True)  # beyond the window
-            if planned[index] and planned[index].tzinfo:
-                planned[index] = planned[index].astimezone(utc).replace(tzinfo=None)
+            planned[index] = self._plan_in_intervals(calendar, intervals, start, hours)
         return planned
+
+    @api.model
+    def _read_work_intervals(self, calendar, first, last):
+        """Work intervals of ``calendar`` (aware (begin, end) pairs, leaves deducted) from
+        ``first`` to well after ``last`` (naive UTC datetimes), read at once."""
+        window = (localized(first), localized(last) + timedelta(days=PLANNING_WINDOW_DAYS))
+        return [(begin, stop) for begin, stop, _meta in calendar._work_intervals_batch(*window)[False]]
+
+    @api.model
+    def _plan_in_intervals(self, calendar, intervals, start, hours):
+        """The moment (naive UTC) ``hours`` working hours after ``start``, walking ``intervals``
+        read by ``_read_work_intervals``; beyond them, as the calendar plans it."""
+        moment = self._consume_working_hours(intervals, localized(start), hours) \
+            or calendar.plan_hours(hours, start, compute_leaves=True)  # beyond the window
+        if moment and moment.tzinfo:
+            moment = moment.astimezone(utc).replace(tzinfo=None)
+        return moment
 
     @api.model
     def _consume_working_hours(self, intervals, start, hours):
@@ -238,6 +257,29 @@ class CustomerCaseMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Follow-up: escalation of overdue cases
     # ------------------------------------------------------------------
+    @api.model
+    def _run_escalations(self, steps, batch_size, commit_progress=None):
+        """Run the escalation ``steps``, in their order: for each (key, pending SQL, mark SQL,
+        marked fields), claim the pending cases batch after batch (``_claim_for_escalation``) and
+        hand each batch to ``cases._escalate(key)``; then remove the escalation activities of the
+        cases no longer late (``_unlink_settled_escalations``). Each batch is committed with
+        ``commit_progress`` (``ir.cron._commit_progress`` in a cron; nothing outside one)."""
+        commit_progress = commit_progress or _no_commit
+        # Whatever the pending conditions read (cases, credit notes...) is in the database.
+        self.env.flush_all()
+        remaining = sum(self.env.execute_query(SQL(
+            "SELECT COUNT(*) FROM %s WHERE active AND %s", SQL.identifier(self._table), pending))[0][0]
+            for _key, pending, _mark, _fields in steps)
+        commit_progress(remaining=remaining)
+        for key, pending, mark, marked_fields in steps:
+            escalate = methodcaller('_escalate', key)
+            while cases := self._claim_for_escalation(pending, mark, marked_fields, batch_size):
+                escalate(cases)
+                if not commit_progress(len(cases)):
+                    return
+        self._unlink_settled_escalations()
+        commit_progress()
+
     @api.model
     def _claim_for_escalation(self, pending, mark, marked_fields, limit):
         """Mark at most ``limit`` active cases matching ``pending`` (SQL on this model's table) with

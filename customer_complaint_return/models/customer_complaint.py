@@ -26,18 +26,12 @@ from odoo.addons.customer_complaint_return.const import (
     SLA_STATUS_RANK,
     SLA_STATUSES,
 )
-from odoo.addons.customer_complaint_return.models.customer_case_mixin import PLANNING_WINDOW_DAYS
 
 # Cases escalated per transaction of the escalation cron.
 ESCALATION_BATCH_SIZE = 1000
 SLA_RESULTS = [('met', "Met"), ('breached', "Breached")]
 # Changing these fields may make a case join a cluster of recurring complaints.
 RECURRENCE_FIELDS = {'product_ids', 'root_cause_id', 'category_id', 'date_received', 'company_id'}
-
-
-def _no_commit(processed=0, *, remaining=None, deactivate=False):
-    """Progress of an escalation run outside a cron (demo data, tests): nothing to commit."""
-    return float('inf')
 
 
 class CustomerComplaint(models.Model):
@@ -557,8 +551,7 @@ class CustomerComplaint(models.Model):
                 for deadline in (complaint.date_response_deadline, complaint.date_resolution_deadline) if deadline]
         if not calendar or not starts or not ends:
             return []
-        window = (localized(min(starts)), localized(max(ends)) + timedelta(days=PLANNING_WINDOW_DAYS))
-        return [(begin, stop) for begin, stop, _meta in calendar._work_intervals_batch(*window)[False]]
+        return self._read_work_intervals(calendar, min(starts), max(ends))
 
     @api.model
     def _sla_at_risk(self, calendar, intervals, start, deadline, share):
@@ -585,11 +578,7 @@ class CustomerComplaint(models.Model):
             return start
         if not calendar:
             return start + timedelta(hours=hours)
-        moment = self._consume_working_hours(intervals, localized(start), hours) \
-            or calendar.plan_hours(hours, start, compute_leaves=True)
-        if not moment:
-            return False
-        return moment.astimezone(utc).replace(tzinfo=None) if moment.tzinfo else moment
+        return self._plan_in_intervals(calendar, intervals, start, hours) or False
 
     @api.depends('date_first_response', 'date_response_deadline', 'date_resolved', 'date_resolution_deadline',
                  'state')
@@ -707,35 +696,22 @@ class CustomerComplaint(models.Model):
         once the case is still open the configured working hours after its resolution deadline.
         Batches are claimed, handled and (with ``commit_progress``, see ``ir.cron._commit_progress``)
         committed one after the other; each level happens once per case, even with two runs at once."""
-        commit_progress = commit_progress or _no_commit
         now = fields.Datetime.now()
-        levels = (ESCALATION_TEAM_LEADER, ESCALATION_MANAGERS)
-        self.flush_model()
-        remaining = sum(self.env.execute_query(SQL(
-            "SELECT COUNT(*) FROM customer_complaint WHERE active AND %s", self._escalation_pending_sql(level, now)))[0][0]
-            for level in levels)
-        commit_progress(remaining=remaining)
-        for level in levels:
-            while complaints := self._claim_for_escalation(
-                    self._escalation_pending_sql(level, now),
-                    SQL("escalation_level = %s, date_escalated = %s", level, now),
-                    ['escalation_level', 'date_escalated'], batch_size):
-                complaints._escalate(level)
-                if not commit_progress(len(complaints)):
-                    return
-        self._unlink_settled_escalations()
-        commit_progress()
+        self._run_escalations([
+            (level, self._escalation_pending_sql(level, now),
+             SQL("escalation_level = %s, date_escalated = %s", level, now), ['escalation_level', 'date_escalated'])
+            for level in (ESCALATION_TEAM_LEADER, ESCALATION_MANAGERS)
+        ], batch_size, commit_progress)
 
     def _escalate(self, level):
         """Tell the people of ``level`` about these cases, which were just marked with it."""
+        managers = self._escalation_users(GROUP_MANAGER, self.company_id)
         if level == ESCALATION_TEAM_LEADER:
-            managers = self._escalation_users(GROUP_MANAGER, self.company_id)
             users = {complaint: complaint.team_id.leader_id or managers.get(complaint.company_id, self.env['res.users'])
                      for complaint in self}
             title = self.env._("Escalated to the team leader")
             summary = self.env._("Complaint overdue")
         else:
-            managers = self._escalation_users(GROUP_MANAGER, self.company_id)
             users = {complaint: managers.get(complaint.company_id, self.env['res.users']) for complaint in self}
             title = self.env._("Escalated to the complaint managers")
             summary = self.env._("Complaint still open after escalation")

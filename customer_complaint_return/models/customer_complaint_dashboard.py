@@ -95,9 +95,10 @@ class CustomerComplaintDashboard(models.TransientModel):
     # Figures
     # ------------------------------------------------------------------
     @api.model
-    def _get_figures(self, company, date_from, date_to):
+    def _get_figures(self, company, date_from, date_to, trend_from=None):
         """Everything the dashboard and the digest show for ``company`` from ``date_from`` to
-        ``date_to`` (dates, both included). Complaints of other companies never count."""
+        ``date_to`` (dates, both included), the trend by month from ``trend_from`` (default
+        ``date_from``). Complaints of other companies never count."""
         start = datetime.combine(date_from, time.min)
         stop = datetime.combine(date_to + timedelta(days=1), time.min)
         Complaint = self.env['customer.complaint'].with_context(active_test=True)
@@ -124,7 +125,7 @@ class CustomerComplaintDashboard(models.TransientModel):
             'top_return_rates': self._top_products_by_return_rate(company, start, stop),
             'response': self._handling_times(period, 'response'),
             'resolution': self._handling_times(period, 'resolution'),
-            'trend': self._trend(company_domain, date_from, date_to),
+            'trend': self._trend(company_domain, trend_from or date_from, date_to),
             'recurring': self._recurring_causes(company, period),
             **self._corrective_action_figures(company, start, stop),
             'returns': self._return_figures(company, date_from, date_to),
@@ -382,10 +383,9 @@ class CustomerComplaintDashboard(models.TransientModel):
     @api.model
     def _render_digest(self, company, date_from, date_to):
         """(subject, html body) of the digest in the language of the environment."""
-        figures = self._get_figures(company, date_from, date_to)
-        figures['trend'] = self._trend(
-            Domain('company_id', '=', company.id),
-            (date_to.replace(day=1) - relativedelta(months=DIGEST_TREND_MONTHS - 1)), date_to)
+        figures = self._get_figures(
+            company, date_from, date_to,
+            trend_from=date_to.replace(day=1) - relativedelta(months=DIGEST_TREND_MONTHS - 1))
         body = self.env['ir.qweb']._render('customer_complaint_return.complaint_digest_mail', {
             'figures': figures,
             'base_url': company.get_base_url(),

@@ -29,6 +29,9 @@ class CustomerCorrectiveAction(models.Model):
     _inherit = ['mail.thread', 'mail.activity.mixin']
     _order = 'priority desc, date_deadline, id desc'
     _check_company_auto = True
+    # References from the company's own sequence, made as the cases make theirs (below).
+    _case_sequence_code = 'customer.corrective.action'
+    _case_sequence_prefix = 'CA/%(year)s/'
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, index='trigram',
@@ -139,13 +142,7 @@ class CustomerCorrectiveAction(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        sequences = {}
-        for vals in vals_list:
-            if vals.get('name', self.env._("New")) == self.env._("New"):
-                company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
-                if company not in sequences:
-                    sequences[company] = self._get_reference_sequence(company)
-                vals['name'] = sequences[company].next_by_id()
+        self._prepare_case_vals(vals_list)
         actions = super().create(vals_list)
         actions._schedule_owner_activities()
         return actions
@@ -159,18 +156,14 @@ class CustomerCorrectiveAction(models.Model):
             self.filtered(lambda action: action.state in CORRECTIVE_ACTION_PENDING_STATES)._reschedule_owner_activities()
         return result
 
+    # An action is no case (no customer, no order), but its reference is made the same way.
+    _prepare_case_vals = CustomerCaseMixin._prepare_case_vals
+    _get_reference_sequence = CustomerCaseMixin._get_reference_sequence
+    _prepare_reference_sequence_vals = CustomerCaseMixin._prepare_reference_sequence_vals
+
     @api.model
-    def _get_reference_sequence(self, company):
-        """The company's own sequence of references, created the first time."""
-        sequences = self.env['ir.sequence'].sudo()
-        return sequences.search([('code', '=', self._name), ('company_id', '=', company.id)], limit=1) \
-            or sequences.create({
-                'name': self.env._("Corrective action references of %(company)s", company=company.name),
-                'code': self._name,
-                'company_id': company.id,
-                'prefix': 'CA/%(year)s/',
-                'padding': 5,
-            })
+    def _get_reference_sequence_name(self, company):
+        return self.env._("Corrective action references of %(company)s", company=company.name)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
@@ -207,7 +200,7 @@ class CustomerCorrectiveAction(models.Model):
     # ------------------------------------------------------------------
     # Process
     # ------------------------------------------------------------------
-    # The same guard as the cases', with the same message (an action is no case: no mixin).
+    # The same guard as the cases', with the same message.
     _ensure_state = CustomerCaseMixin._ensure_state
 
     def action_start(self):

@@ -422,13 +422,11 @@ class CustomerReturn(models.Model):
         wizard = self.env['stock.return.picking'].sudo().with_context(
             active_model='stock.picking', active_id=picking.id, active_ids=picking.ids,
         ).create({'picking_id': picking.id, **wizard_vals})
-        wizard.product_return_moves = [
-            Command.update(wizard_line.id, {
-                'quantity': quantities.get(wizard_line.move_id, (0.0, True))[0],
-                'to_refund': quantities.get(wizard_line.move_id, (0.0, True))[1],
-            })
-            for wizard_line in wizard.product_return_moves
-        ]
+        commands = []
+        for wizard_line in wizard.product_return_moves:
+            quantity, to_refund = quantities.get(wizard_line.move_id, (0.0, True))
+            commands.append(Command.update(wizard_line.id, {'quantity': quantity, 'to_refund': to_refund}))
+        wizard.product_return_moves = commands
         return wizard._create_return()
 
     def _attach_return_picking(self, picking):
@@ -700,6 +698,7 @@ class CustomerReturn(models.Model):
         if not template or not self:
             return
         render_fields = ['subject', 'body_html', 'email_from']
+        # 'install' is Odoo's word for a missing wkhtmltopdf: the mail then goes without the PDF.
         if self.env['ir.actions.report'].get_wkhtmltopdf_state() != 'install':
             render_fields.append('report_template_ids')
         rendered = template._generate_template(self.ids, render_fields)
@@ -842,24 +841,14 @@ class CustomerReturn(models.Model):
         milestone: review to the approvers, settlement to finance (refunds) and the warehouse
         (other dispositions), refund payment to finance. Batches are claimed, handled and (with
         ``commit_progress``) committed one after the other, safe with two runs at once."""
-        commit_progress = commit_progress or (lambda processed=0, **_kwargs: float('inf'))  # outside a cron
         now = fields.Datetime.now()
-        self.env.flush_all()
-        remaining = sum(self.env.execute_query(SQL(
-            "SELECT COUNT(*) FROM customer_return WHERE active AND %s", self._escalation_pending_sql(milestone, now)))[0][0]
-            for milestone in ESCALATION_MILESTONE_FIELDS)
-        commit_progress(remaining=remaining)
-        for milestone, fname in ESCALATION_MILESTONE_FIELDS.items():
-            while cases := self._claim_for_escalation(
-                    self._escalation_pending_sql(milestone, now), SQL("%s = %s", SQL.identifier(fname), now),
-                    [fname], batch_size):
-                cases._escalate_milestone(milestone)
-                if not commit_progress(len(cases)):
-                    return
-        self._unlink_settled_escalations()
-        commit_progress()
+        self._run_escalations([
+            (milestone, self._escalation_pending_sql(milestone, now), SQL("%s = %s", SQL.identifier(fname), now),
+             [fname])
+            for milestone, fname in ESCALATION_MILESTONE_FIELDS.items()
+        ], batch_size, commit_progress)
 
-    def _escalate_milestone(self, milestone):
+    def _escalate(self, milestone):
         """Tell the people in charge of ``milestone`` about these cases, which were just marked with it."""
         empty = self.env['res.users']
         if milestone == 'review':

@@ -179,9 +179,10 @@ class CustomerReturnLine(models.Model):
                 'qty_sent_back': to_customer.filtered('origin_returned_move_id'),
                 'qty_replaced': to_customer.filtered(lambda move: not move.origin_returned_move_id),
             }
-            for field_name, moves in groups.items():
-                line[field_name] = sale_line._count_units(sale_line._count_goods(moves), per_unit) if per_unit else 0.0
-            line.loose_components = line._describe_loose_components(sale_line._count_goods(received), per_unit)
+            goods = {field_name: sale_line._count_goods(moves) for field_name, moves in groups.items()}
+            for field_name, field_goods in goods.items():
+                line[field_name] = sale_line._count_units(field_goods, per_unit) if per_unit else 0.0
+            line.loose_components = line._describe_loose_components(goods['qty_received'], per_unit)
 
     def _get_loose_goods(self, goods, per_unit):
         """{component: quantity in its unit} of ``goods`` that make no whole kit with the others."""

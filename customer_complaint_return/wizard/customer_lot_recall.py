@@ -4,10 +4,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 from odoo.tools import float_compare
 
-from odoo.addons.customer_complaint_return.const import GROUP_MANAGER, RETURN_ACTIVE_STATES, RETURN_REVIEW_STATES
+from odoo.addons.customer_complaint_return.const import GROUP_MANAGER, RETURN_RESTARTABLE_STATES
 
 
 class CustomerLotRecall(models.TransientModel):
@@ -78,11 +78,11 @@ class CustomerLotRecall(models.TransientModel):
         self.ensure_one()
         if not self.lot_ids or self.company_id not in self.env.companies:
             return []
-        move_lines = self.env['stock.move.line'].sudo().search([
+        # Move lines and moves share the location fields: the rule of goods to customers holds for both.
+        move_lines = self.env['stock.move.line'].sudo().search(Domain([
             ('lot_id', 'in', self.lot_ids._origin.ids), ('state', '=', 'done'),
             ('company_id', '=', self.company_id.id),
-            ('location_dest_id.usage', '=', 'customer'), ('location_id.usage', '!=', 'customer'),
-        ], order='date, id')
+        ]) & self.env['stock.move']._to_customer_domain(), order='date, id')
         quantities = defaultdict(float)
         for move_line in move_lines:
             key = (move_line.picking_id, move_line.move_id.sale_line_id, move_line.lot_id)
@@ -169,7 +169,7 @@ class CustomerLotRecall(models.TransientModel):
     def _create_returns(self, action, lines):
         """One draft return per customer who has none from this recall yet, for the recalled goods
         still with them: never more than delivered of the lots, nor than the order line can take back."""
-        open_returns = action.customer_return_ids.filtered(lambda case: case.state not in ('rejected', 'cancelled'))
+        open_returns = action.customer_return_ids.filtered(lambda case: case.state not in RETURN_RESTARTABLE_STATES)
         # The recall reason of the data belongs to the main company: used for that company's returns only.
         reason = self.env.ref('customer_complaint_return.return_reason_recall', raise_if_not_found=False)
         if not reason or reason.sudo().company_id != self.company_id:
@@ -213,10 +213,7 @@ class CustomerLotRecall(models.TransientModel):
                 ('state', '=', 'done'), ('location_id.usage', '=', 'customer')]):
             back[move_line.move_id.sale_line_id, move_line.lot_id] += move_line.product_uom_id._compute_quantity(
                 move_line.quantity, move_line.product_id.uom_id)
-        Return = self.env['customer.return']
-        returnable = {vals['sale_line_id']: vals['quantity']
-                      for order in lines.sale_line_id.order_id
-                      for vals in Return._prepare_lines_from_order(order, products=lines.lot_id.product_id)}
+        figures = lines.sale_line_id._get_customer_return_figures()
         result = {}
         for sale_line, sale_line_lines in lines.filtered('sale_line_id').grouped('sale_line_id').items():
             still_out = {lot: sum(lot_lines.mapped('quantity')) - back[sale_line, lot]
@@ -224,7 +221,7 @@ class CustomerLotRecall(models.TransientModel):
             lots = self.env['stock.lot'].union(*(lot for lot, quantity in still_out.items() if quantity > 0))
             in_line_unit = sale_line.product_id.uom_id._compute_quantity(
                 sum(quantity for quantity in still_out.values() if quantity > 0), sale_line.product_uom_id)
-            quantity = min(in_line_unit, returnable.get(sale_line.id, 0.0))
+            quantity = min(in_line_unit, figures[sale_line]['returnable'])
             if sale_line.product_id.tracking == 'serial':
                 # one unit per serial number: as many serials as units to take back
                 lots = lots[:int(quantity)]
@@ -279,4 +276,4 @@ class CustomerLotRecallLine(models.TransientModel):
             customer = line.partner_id.commercial_partner_id
             line.is_notified = customer in action.recall_partner_ids
             line.has_return = customer in action.customer_return_ids.filtered(
-                lambda case: case.state in RETURN_REVIEW_STATES + RETURN_ACTIVE_STATES).commercial_partner_id
+                lambda case: case.state not in RETURN_RESTARTABLE_STATES).commercial_partner_id
