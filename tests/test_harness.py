@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 import harness
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -49,3 +51,25 @@ def test_a_file_argument_runs_that_file_only():
     assert collected and all(test_id.startswith("tests/test_harness.py::") for test_id in collected)
     selected = _collect("tests/test_harness.py", "-k", "demo_command")
     assert selected == ["tests/test_harness.py::test_demo_command_keeps_its_option"]
+
+
+def test_a_cluster_that_cannot_start_ends_the_command_cleanly(monkeypatch, tmp_path):
+    """initdb failing: the command ends with a status, the work never runs, the folder goes."""
+    folder = tmp_path / "cluster"
+
+    def make_folder(prefix):
+        folder.mkdir()
+        return str(folder)
+
+    def fail_to_start(cluster):
+        raise subprocess.CalledProcessError(1, ["initdb"])
+
+    monkeypatch.setattr(harness.tempfile, "mkdtemp", make_folder)
+    monkeypatch.setattr(harness.Cluster, "ensure_started", fail_to_start)
+    ran = []
+    with pytest.raises(SystemExit) as stopped:
+        with harness.throwaway_cluster("ccr-test-", "test") as work:
+            ran.append(work)
+    assert stopped.value.code == 1
+    assert not ran
+    assert not folder.exists()
