@@ -146,6 +146,22 @@ class TestComplaintDigest(return_common.ReturnCommon):
         self.assertEqual(figures['returns'], {'requested': 1, 'escalated': 0})
         self.assertEqual(figures['trend'], [{'label': "Nov 2026", 'received': 6, 'resolved': 1}])
 
+    def test_return_rates_count_as_the_product_does(self):
+        """A replacement is a delivery to the customer: the dashboard's return rate counts it as
+        the product's own return figures do."""
+        line = self.desk_return.line_ids
+        line.disposition = 'replace'
+        with freeze_time('2026-11-04 10:00:00'):
+            self.desk_return.with_user(self.user_warehouse).action_send_replacement()
+            replacement = self.desk_return.delivery_ids
+            self._validate_delivery(self.desk_return.sale_order_id)
+        self.assertEqual(replacement.state, 'done')
+        self.assertEqual(line.qty_replaced, 1.0)
+        self.assertEqual(self._figures()['top_return_rates'], [
+            {'product': self.product_desk, 'returned': 1.0, 'delivered': 5.0, 'rate': 20.0}])
+        desk = self.product_desk.with_context(return_date_from=PERIOD[0], return_date_to=PERIOD[1])
+        self.assertEqual((desk.return_qty, desk.return_delivered_qty, desk.return_rate), (1.0, 5.0, 20.0))
+
     def test_dashboard(self):
         with freeze_time(DIGEST_TIME):
             dashboard = self.env['customer.complaint.dashboard'].with_user(self.user_manager).create(

@@ -161,16 +161,12 @@ class CustomerComplaintDashboard(models.TransientModel):
 
     @api.model
     def _top_products_by_return_rate(self, company, start, stop):
-        """Products the company delivered to customers in the period that came back, by return rate."""
+        """Products the company delivered to customers in the period that came back, by return rate,
+        counted as the product's own return figures count them."""
         moves = self.env['stock.move'].sudo()
-        base = [('company_id', '=', company.id), ('state', '=', 'done'), ('sale_line_id', '!=', False),
-                ('date', '>=', start), ('date', '<', stop)]
-        delivered = dict(moves._read_group(
-            base + [('location_dest_id.usage', '=', 'customer'), ('location_id.usage', '!=', 'customer')],
-            ['product_id'], ['product_qty:sum']))
-        returned = dict(moves._read_group(
-            base + [('location_id.usage', '=', 'customer'), ('location_dest_id.usage', '!=', 'customer')],
-            ['product_id'], ['product_qty:sum']))
+        base = Domain('company_id', '=', company.id) & self.env['product.product']._customer_move_domain(start, stop)
+        delivered = dict(moves._read_group(base & moves._to_customer_domain(), ['product_id'], ['product_qty:sum']))
+        returned = dict(moves._read_group(base & moves._from_customer_domain(), ['product_id'], ['product_qty:sum']))
         rows = [{'product': product, 'returned': qty, 'delivered': delivered.get(product, 0.0),
                  'rate': 100.0 * qty / delivered[product] if delivered.get(product) else 100.0}
                 for product, qty in returned.items() if qty > 0]
