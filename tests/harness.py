@@ -25,6 +25,7 @@ import hashlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -192,6 +193,14 @@ def write_odoo_config(path, connection, data_dir, **extra):
             config.write(f"{key} = {value}\n")
 
 
+def free_tcp_port():
+    """A TCP port nobody listens on now: two test runs at once (or a running ``make demo``)
+    must not fight over Odoo's HTTP port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def odoo(config, *args, check=True):
     command = [sys.executable, "-m", "odoo", "server", "-c", config, *args]
     return subprocess.run(command, check=check)
@@ -277,7 +286,7 @@ def throwaway_cluster(prefix, label, failure=(subprocess.CalledProcessError,)):
     with interrupts_as_exceptions():
         try:
             work.cluster.ensure_started()
-            write_odoo_config(work.config, work.cluster.connection, work.data_dir)
+            write_odoo_config(work.config, work.cluster.connection, work.data_dir, http_port=free_tcp_port())
             started = True
             yield work
         except KeyboardInterrupt:

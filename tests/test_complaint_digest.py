@@ -136,8 +136,9 @@ class TestComplaintDigest(return_common.ReturnCommon):
         self.assertEqual(figures['top_return_rates'], [
             {'product': self.product_desk, 'returned': 1.0, 'delivered': 4.0, 'rate': 25.0}])
         # c1 and c2 answered 1h after receipt, allowed 5h (4 working hours); c1 resolved in 25h of 72h allowed.
-        self.assertEqual(figures['response'], {'count': 2, 'hours': 1.0, 'allowed': 5.0, 'on_time': 100.0})
-        self.assertEqual(figures['resolution'], {'count': 1, 'hours': 25.0, 'allowed': 72.0, 'on_time': 100.0})
+        self.assertEqual(figures['response'], {'count': 2, 'hours': 1.0, 'allowed': 5.0, 'judged': 2, 'on_time': 100.0})
+        self.assertEqual(figures['resolution'], {'count': 1, 'hours': 25.0, 'allowed': 72.0, 'judged': 1,
+                                                 'on_time': 100.0})
         self.assertEqual([(row['product'], row['cause'], row['count']) for row in figures['recurring']],
                          [(self.product_chair, self.cause_packaging, 3)])
         self.assertEqual(figures['actions_overdue'], self.recurring_action)

@@ -9,10 +9,13 @@ managers Thursday 5th 09:00.
 import threading
 from datetime import datetime
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api
 from odoo.fields import Command
 from odoo.tests import TransactionCase, freeze_time, tagged
 from odoo.tests.common import warmup
+from odoo.tools import SQL, mute_logger
 
 import common
 
@@ -109,16 +112,47 @@ class TestComplaintEscalation(common.ComplaintCommon):
         self.company.complaint_escalation_raise_severity = True
         complaint = self._create_complaint(severity='normal', category_id=self.category_delay.id)
         self.assertEqual(complaint.team_id, self.team_service)
-        # normal: resolution due Monday 9th 09:00, managers Tuesday 10th 09:00.
+        deadlines = (complaint.date_response_deadline, complaint.date_resolution_deadline)
+        # normal: response due Tuesday 3rd 09:00, resolution Monday 9th 09:00, managers Tuesday 10th 09:00.
+        self.assertEqual(deadlines, (datetime(2026, 11, 3, 9, 0), datetime(2026, 11, 9, 9, 0)))
         self._escalate('2026-11-10 09:30:00')
         self.assertEqual(complaint.escalation_level, 2)
         self.assertEqual(complaint.severity, 'high')
         self.assertEqual(complaint.team_id, self.team_specialists)
         self.assertEqual(complaint.user_id, self.user_specialist)
         self.assertTrue(complaint.message_ids.filtered(lambda m: 'Re-routed from Customer Service to Specialists' in (m.body or '')))
-        # Raised to high, its deadlines are recomputed from the receipt: all passed, nothing fires again.
-        self._escalate('2026-11-10 10:00:00')
+        # The deadlines it was given stay, and the chatter says why: its service levels are not judged
+        # again against the tighter deadlines of "high" (4h/16h from the receipt).
+        self.assertEqual((complaint.date_response_deadline, complaint.date_resolution_deadline), deadlines)
+        self.assertTrue(complaint.message_ids.filtered(
+            lambda m: 'Severity raised from Normal to High by the escalation' in (m.body or '')
+            and 'deadlines stay those of Normal' in (m.body or '')))
+        with freeze_time('2026-11-10 10:00:00'):
+            complaint.action_start()
+        self.assertEqual(complaint.sla_response_result, 'breached')
+        self.assertEqual(complaint.date_response_deadline, datetime(2026, 11, 3, 9, 0))
+        self._escalate('2026-11-10 11:00:00')
         self.assertEqual(len(self._escalation_notes(complaint)), 2)
+
+    def test_reopened_case_escalates_again(self):
+        complaint = self._create_complaint(severity='high', resolution="<p>New chair sent.</p>")
+        self._escalate('2026-11-02 14:05:00')
+        self.assertEqual(complaint.escalation_level, 1)
+        with freeze_time('2026-11-02 15:00:00'):
+            complaint.action_start()
+            complaint.action_resolve()
+        self.assertEqual(complaint.escalation_level, 1)
+        with freeze_time('2026-11-03 10:00:00'):
+            complaint._reopen("The new chair wobbles too.")
+        self.assertRecordValues(complaint, [{'state': 'in_progress', 'escalation_level': 0, 'date_escalated': False,
+                                             'reopen_count': 1}])
+        # Still open after its resolution deadline (Wednesday 4th 09:00): escalated again.
+        self._escalate('2026-11-04 09:30:00')
+        self.assertEqual(complaint.escalation_level, 1)
+        self.assertEqual(complaint.date_escalated, datetime(2026, 11, 4, 9, 30))
+        notes = self._escalation_notes(complaint)
+        self.assertEqual(len(notes), 2, "both escalations stay in the chatter")
+        self.assertIn("The resolution deadline passed.", notes[0].body)
 
     def test_settled_and_archived_cases(self):
         resolved = self._create_complaint(severity='high', resolution="<p>Done.</p>")
@@ -292,3 +326,37 @@ class TestComplaintEscalationConcurrency(TransactionCase):
         self.assertEqual(activity_count, 12)
         self.assertEqual(activity_cases, sorted(self.complaint_ids))
         self.assertEqual(note_cases, sorted(self.complaint_ids))
+
+    def test_a_conflict_never_throws_away_the_callers_transaction(self):
+        """A worker whose transaction began before another one escalated its cases: outside a cron
+        the conflict is raised with the caller's work intact (Odoo retries a request); in a cron the
+        run commits and claims what is left."""
+        def escalate_one(env):
+            env['customer.complaint'].browse(self.complaint_ids[:1])._claim_for_escalation(
+                env['customer.complaint']._escalation_pending_sql(1, datetime(2026, 11, 4, 10, 0)),
+                SQL("escalation_level = 1, date_escalated = %s", datetime(2026, 11, 4, 10, 0)),
+                ['escalation_level', 'date_escalated'], 1)
+
+        with freeze_time('2026-11-04 10:00:00'), self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            partner = env['res.partner'].browse(self.partner_id)
+            partner.name = "Work of the caller"  # not committed yet
+            env.flush_all()
+            self.assertEqual(env['customer.complaint'].search_count([('id', 'in', self.complaint_ids)]), 12)
+            self._with_new_env(escalate_one)  # another worker, committed after this transaction began
+            with self.assertRaises(SerializationFailure), mute_logger('odoo.sql_db'), cr.savepoint():
+                env['customer.complaint']._escalate_overdue(batch_size=20)
+            self.assertEqual(partner.name, "Work of the caller")
+            cr.execute("SELECT name FROM res_partner WHERE id = %s", [self.partner_id])
+            self.assertEqual(cr.fetchone()[0], "Work of the caller")
+            cr.rollback()
+
+        with freeze_time('2026-11-04 10:00:00'), self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            env['customer.complaint'].search_count([('id', 'in', self.complaint_ids)])  # the snapshot
+            self._with_new_env(escalate_one)
+            env['customer.complaint']._cron_escalate(batch_size=20)
+
+        def levels(env):
+            return env['customer.complaint'].browse(self.complaint_ids).mapped('escalation_level')
+        self.assertEqual(self._with_new_env(levels), [1] * 12)

@@ -1,9 +1,11 @@
-"""The 19.0.1.1.0 migration: a database made before it keeps every complaint's deliveries."""
+"""The 19.0.1.1.0 migration: a database made before it keeps every complaint's deliveries; an update
+keeps an administrator's schedule of the crons."""
 import importlib.util
 import os
 
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools import convert_file
 
 import odoo.addons.customer_complaint_return as addon
 
@@ -84,3 +86,26 @@ class TestMigration(common.ComplaintCommon):
         before = self._field_ids()
         load_migration().migrate(self.env.cr, None)  # Odoo passes no version on a first install
         self.assertEqual(self._field_ids(), before)
+
+
+
+SCHEDULED_ACTIONS = ('ir_cron_complaint_escalation', 'ir_cron_return_escalation', 'ir_cron_complaint_digest')
+
+
+@tagged('post_install', '-at_install')
+class TestScheduledActionsUpdate(common.ComplaintCommon):
+    """An administrator's schedule of the addon's crons survives an update of the addon."""
+
+    def test_update_keeps_the_schedule(self):
+        crons = [self.env.ref(f'customer_complaint_return.{xmlid}') for xmlid in SCHEDULED_ACTIONS]
+        for cron in crons:
+            cron.write({'interval_number': 6, 'active': False})
+        # the addon's follow-up data loaded again, as ``-u`` does
+        convert_file(self.env(su=True), 'customer_complaint_return', 'data/customer_followup_data.xml', {},
+                     mode='update')
+        self.env.invalidate_all()
+        self.assertEqual([(cron.interval_number, cron.active) for cron in crons], [(6, False)] * 3)
+        self.env.cr.execute(
+            "SELECT name, noupdate FROM ir_model_data WHERE module = 'customer_complaint_return' AND name IN %s",
+            [SCHEDULED_ACTIONS])
+        self.assertEqual(dict(self.env.cr.fetchall()), dict.fromkeys(SCHEDULED_ACTIONS, True))

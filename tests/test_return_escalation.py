@@ -127,6 +127,44 @@ class TestReturnEscalation(return_common.ReturnCommon):
         self.assertFalse(self._activities(case, PAYMENT))
         self.assertTrue(case.date_payment_escalated)
 
+    def test_unpaid_refund_stays_escalated_beside_a_draft_note(self):
+        """One rule selects and clears the unpaid-refund escalation: a second credit note in draft
+        does not make the posted, unpaid one paid."""
+        self.env['account.payment.register'].with_context(
+            active_model='account.move', active_ids=self.invoice.ids).create({})._create_payments()
+        case = self._received('refund')
+        with freeze_time('2026-11-04 11:00:00'):
+            notes, _action = self._credit(case)
+        self._escalate('2026-11-18 10:00:00')
+        activities = self._activities(case, PAYMENT)
+        self.assertEqual(activities.user_id, self.finance)
+        draft = notes.copy()
+        draft.sudo().customer_return_id = case
+        self.assertEqual((draft.state, case.credit_payment_state), ('draft', 'draft'))
+        self._escalate('2026-11-18 11:00:00')
+        self.assertEqual(self._activities(case, PAYMENT), activities)
+        # paid, the escalation is over, whatever the draft
+        self.env['account.payment.register'].with_context(
+            active_model='account.move', active_ids=notes.ids).create({})._create_payments()
+        self._escalate('2026-11-18 12:00:00')
+        self.assertFalse(self._activities(case, PAYMENT))
+
+    def test_resubmitted_return_escalates_again(self):
+        case = self._submitted()
+        self._escalate('2026-11-04 09:30:00')
+        self.assertEqual(case.date_review_escalated, datetime(2026, 11, 4, 9, 30))
+        with freeze_time('2026-11-04 10:00:00'):
+            case.with_user(self.user_approver)._reject("Photos of the damage are missing.")
+            case.with_user(self.user_approver).action_draft()
+        self.assertRecordValues(case, [{'state': 'draft', 'date_review_escalated': False, 'is_escalated': False}])
+        self.assertTrue(case.message_ids.filtered(lambda m: 'escalations of the earlier request are over' in (m.body or '')))
+        with freeze_time('2026-11-09 09:00:00'):
+            case.with_user(self.user_agent_1).action_submit()
+        self.assertEqual(case.date_review_deadline, datetime(2026, 11, 11, 9, 0))
+        self._escalate('2026-11-11 09:30:00')
+        self.assertEqual(case.date_review_escalated, datetime(2026, 11, 11, 9, 30))
+        self.assertEqual(len(case.message_ids.filtered(lambda m: 'Review overdue' in (m.body or ''))), 2)
+
     def test_thresholds_from_settings(self):
         self.company.write({'return_settle_days': 1, 'return_payment_days': 0})
         case = self._received('refund')

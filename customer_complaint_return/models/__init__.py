@@ -1,3 +1,4 @@
+from . import customer_process_mixin
 from . import customer_case_mixin
 from . import customer_complaint_category
 from . import customer_complaint_cause

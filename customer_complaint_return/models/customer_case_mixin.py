@@ -12,6 +12,8 @@ from odoo.tools.date_utils import localized
 
 # Days of the calendar read at once to plan deadlines; longer deadlines fall back to plan_hours().
 PLANNING_WINDOW_DAYS = 45
+# Times a cron starts a batch again after another worker escalated some of its cases first.
+MAX_CLAIM_CONFLICTS = 3
 
 
 def _no_commit(processed=0, *, remaining=None, deactivate=False):
@@ -25,6 +27,7 @@ class CustomerCaseMixin(models.AbstractModel):
     guarded states and rights, reasons logged in the chatter, deadlines planned in working
     hours, and the actions that list the documents of a case."""
     _name = 'customer.case.mixin'
+    _inherit = ['customer.process.mixin']
     _description = "Customer Case"
 
     # Set by each case model: the code of its sequences, the prefix of its references and
@@ -264,6 +267,7 @@ class CustomerCaseMixin(models.AbstractModel):
         hand each batch to ``cases._escalate(key)``; then remove the escalation activities of the
         cases no longer late (``_unlink_settled_escalations``). Each batch is committed with
         ``commit_progress`` (``ir.cron._commit_progress`` in a cron; nothing outside one)."""
+        committing = commit_progress is not None
         commit_progress = commit_progress or _no_commit
         # Whatever the pending conditions read (cases, credit notes...) is in the database.
         self.env.flush_all()
@@ -273,7 +277,22 @@ class CustomerCaseMixin(models.AbstractModel):
         commit_progress(remaining=remaining)
         for key, pending, mark, marked_fields in steps:
             escalate = methodcaller('_escalate', key)
-            while cases := self._claim_for_escalation(pending, mark, marked_fields, batch_size):
+            conflicts = 0
+            while True:
+                if not committing:
+                    # Outside a cron the caller's transaction is left whole: a conflict with another
+                    # worker raises, and Odoo runs the request again, as for any concurrent update.
+                    cases = self._claim_for_escalation(pending, mark, marked_fields, batch_size)
+                elif (cases := self._claim_in_savepoint(pending, mark, marked_fields, batch_size)) is None:
+                    # Another worker escalated some of these cases since this transaction began: the
+                    # cron commits what it did and starts again on what is left.
+                    conflicts += 1
+                    if conflicts > MAX_CLAIM_CONFLICTS:
+                        break
+                    commit_progress()
+                    continue
+                if not cases:
+                    break
                 escalate(cases)
                 if not commit_progress(len(cases)):
                     return
@@ -291,25 +310,24 @@ class CustomerCaseMixin(models.AbstractModel):
         """
         self.flush_model()
         table = SQL.identifier(self._table)
-        query = SQL(
+        rows = self.env.execute_query(SQL(
             "UPDATE %(table)s SET %(mark)s WHERE id IN ("
             " SELECT id FROM %(table)s WHERE active AND %(pending)s ORDER BY id LIMIT %(limit)s"
             " FOR UPDATE SKIP LOCKED) RETURNING id",
-            table=table, mark=mark, pending=pending, limit=limit)
-        for _attempt in range(3):
-            try:
-                with mute_logger('odoo.sql_db'):
-                    rows = self.env.execute_query(query)
-                break
-            except SerializationFailure:
-                # Another worker escalated some of these rows after this transaction began:
-                # nothing is written yet, start again on what is left.
-                self.env.cr.rollback()
-        else:
-            return self.browse()
+            table=table, mark=mark, pending=pending, limit=limit))
         cases = self.browse(sorted(case_id for [case_id] in rows))
         cases.invalidate_recordset(marked_fields)
         return cases
+
+    @api.model
+    def _claim_in_savepoint(self, pending, mark, marked_fields, limit):
+        """``_claim_for_escalation`` that undoes only itself when another worker changed some of
+        the rows since this transaction began, and then returns ``None``."""
+        try:
+            with self.env.cr.savepoint(), mute_logger('odoo.sql_db'):
+                return self._claim_for_escalation(pending, mark, marked_fields, limit)
+        except SerializationFailure:
+            return None
 
     @api.model
     def _escalation_users(self, group_xmlid, companies):

@@ -21,17 +21,27 @@ from odoo.addons.customer_complaint_return.const import (
     ESCALATION_MANAGERS,
     ESCALATION_TEAM_LEADER,
     GROUP_MANAGER,
+    GROUP_USER,
     SEVERITIES,
     SEVERITY_RANK,
     SLA_STATUS_RANK,
     SLA_STATUSES,
 )
+from odoo.addons.customer_complaint_return.models.customer_process_mixin import Transition
 
 # Cases escalated per transaction of the escalation cron.
 ESCALATION_BATCH_SIZE = 1000
 SLA_RESULTS = [('met', "Met"), ('breached', "Breached")]
 # Changing these fields may make a case join a cluster of recurring complaints.
 RECURRENCE_FIELDS = {'product_ids', 'root_cause_id', 'category_id', 'date_received', 'company_id'}
+# The only ways a complaint's state moves.
+COMPLAINT_TRANSITIONS = (
+    Transition('start', ('new',), 'in_progress', (GROUP_USER,)),
+    Transition('resolve', COMPLAINT_OPEN_STATES, 'resolved', (GROUP_USER,)),
+    Transition('close', ('resolved',), 'closed', (GROUP_USER,)),
+    Transition('cancel', COMPLAINT_CANCELLABLE_STATES, 'cancelled', (GROUP_USER,)),
+    Transition('reopen', COMPLAINT_REOPENABLE_STATES, 'in_progress', (GROUP_USER,)),
+)
 
 
 class CustomerComplaint(models.Model):
@@ -45,13 +55,19 @@ class CustomerComplaint(models.Model):
     _case_sequence_code = 'customer.complaint'
     _case_sequence_prefix = 'CMP/%(year)s/'
     _case_action_xmlid = 'customer_complaint_return.action_customer_complaint'
+    _state_transitions = COMPLAINT_TRANSITIONS
+    # Service levels and escalation are measured, not typed: only the process sets them.
+    _process_fields = (
+        'date_started', 'date_first_response', 'date_resolved', 'date_closed', 'cancel_reason', 'reopen_count',
+        'escalation_level', 'date_escalated',
+    )
 
     # ------------------------------------------------------------------
     # Intake
     # ------------------------------------------------------------------
     subject = fields.Char(tracking=True, help="What the complaint is about, in a few words.")
     state = fields.Selection(
-        COMPLAINT_STATES, string="Status", required=True, default='new', copy=False,
+        COMPLAINT_STATES, string="Status", required=True, default='new', copy=False, readonly=True,
         index=True, tracking=True, group_expand=True)
     channel = fields.Selection(CHANNELS, required=True, default='phone', tracking=True)
     date_received = fields.Datetime(
@@ -346,40 +362,40 @@ class CustomerComplaint(models.Model):
     # Process
     # ------------------------------------------------------------------
     def _record_first_response(self, when=None):
-        self.filtered(lambda complaint: not complaint.date_first_response).write(
+        self.filtered(lambda complaint: not complaint.date_first_response)._process_write(
             {'date_first_response': when or fields.Datetime.now()})
 
     def action_start(self):
-        self._ensure_state(('new',), self.env._("Starting"))
+        self._check_transition('start', self.env._("Starting"))
         now = fields.Datetime.now()
-        self.write({'state': 'in_progress', 'date_started': now})
+        self._process_write({'state': 'in_progress', 'date_started': now}, 'start')
         self._record_first_response(now)
         return True
 
     def action_resolve(self):
-        self._ensure_state(COMPLAINT_OPEN_STATES, self.env._("Resolving"))
+        self._check_transition('resolve', self.env._("Resolving"))
         missing = self.filtered(lambda complaint: is_html_empty(complaint.resolution))
         if missing:
             raise UserError(self.env._(
                 "Describe the resolution before resolving %(names)s.", names=", ".join(missing.mapped('name'))))
         now = fields.Datetime.now()
-        self.filtered(lambda complaint: not complaint.date_started).date_started = now
+        self.filtered(lambda complaint: not complaint.date_started)._process_write({'date_started': now})
         self._record_first_response(now)
-        self.write({'state': 'resolved', 'date_resolved': now})
+        self._process_write({'state': 'resolved', 'date_resolved': now}, 'resolve')
         return True
 
     def action_close(self):
-        self._ensure_state(('resolved',), self.env._("Closing"))
+        self._check_transition('close', self.env._("Closing"))
         self._check_corrective_actions_done()
-        self.write({'state': 'closed', 'date_closed': fields.Datetime.now()})
+        self._process_write({'state': 'closed', 'date_closed': fields.Datetime.now()}, 'close')
         return True
 
     def action_cancel(self):
-        self._ensure_state(COMPLAINT_CANCELLABLE_STATES, self.env._("Cancelling"))
+        self._check_transition('cancel', self.env._("Cancelling"))
         return self._action_open_reason_wizard('cancel')
 
     def action_reopen(self):
-        self._ensure_state(COMPLAINT_REOPENABLE_STATES, self.env._("Reopening"))
+        self._check_transition('reopen', self.env._("Reopening"))
         return self._action_open_reason_wizard('reopen')
 
     def _action_open_reason_wizard(self, operation):
@@ -394,35 +410,49 @@ class CustomerComplaint(models.Model):
 
     def _cancel(self, reason):
         """Cancel these cases for ``reason``, logged in their chatter."""
-        self._ensure_state(COMPLAINT_CANCELLABLE_STATES, self.env._("Cancelling"))
+        self._check_transition('cancel', self.env._("Cancelling"))
         reason = self._check_reason(reason)
-        self.write({'state': 'cancelled', 'cancel_reason': reason})
+        self._process_write({'state': 'cancelled', 'cancel_reason': reason}, 'cancel')
         self._log_reason(self.env._("Complaint cancelled"), reason)
 
     def _reopen(self, reason):
-        """Put resolved or closed cases back in progress for ``reason``, logged in their chatter."""
-        self._ensure_state(COMPLAINT_REOPENABLE_STATES, self.env._("Reopening"))
+        """Put resolved or closed cases back in progress for ``reason``, logged in their chatter; a
+        reopened case escalates again when late (its earlier escalations stay in the chatter)."""
+        self._check_transition('reopen', self.env._("Reopening"))
         reason = self._check_reason(reason)
-        for complaint in self:
-            complaint.write({
+        for reopen_count, complaints in self.grouped('reopen_count').items():
+            complaints._process_write({
                 'state': 'in_progress',
                 'date_resolved': False,
                 'date_closed': False,
-                'reopen_count': complaint.reopen_count + 1,
-            })
+                'reopen_count': reopen_count + 1,
+                'escalation_level': 0,
+                'date_escalated': False,
+            }, 'reopen')
         self._log_reason(self.env._("Complaint reopened"), reason)
 
     # ------------------------------------------------------------------
     # Mail
     # ------------------------------------------------------------------
     def _message_post_after_hook(self, message, msg_values):
-        # A public answer from an employee is the first response to the customer.
-        if (message.message_type == 'comment'
-                and not message.is_internal
-                and message.subtype_id == self.env.ref('mail.mt_comment')
-                and message.author_id.user_ids.filtered(lambda user: not user.share)):
+        if self._is_person_answering_customer(message):
             self.sudo()._record_first_response(message.date)
         return super()._message_post_after_hook(message, msg_values)
+
+    @api.model
+    def _is_person_answering_customer(self, message):
+        """Whether ``message`` is an employee's answer to the customer: a public message (typed in
+        the chatter, or mailed from their mailbox) of an internal user, posted by that person. What
+        the system sends by itself (the acknowledgement, rating requests), posted as the superuser
+        whoever it names as its author, never is."""
+        if message.message_type not in ('comment', 'email') or message.is_internal \
+                or message.subtype_id != self.env.ref('mail.mt_comment'):
+            return False
+        poster = message.create_uid
+        author = message.author_id
+        return bool(poster) and not poster._is_superuser() and not poster.share \
+            and author != self.env.ref('base.partner_root') \
+            and bool(author.user_ids.filtered(lambda user: not user.share))
 
     # ------------------------------------------------------------------
     # Returns
@@ -732,10 +762,21 @@ class CustomerComplaint(models.Model):
         return self.env._("The resolution deadline passed.")
 
     def _raise_severity(self):
-        """One step up the severities: the case is re-routed as for any change of severity."""
+        """One step up the severities: the case is re-routed as for any change of severity, but
+        keeps the deadlines it was given, so that its service-level history stays true (a case
+        late at "normal" is not judged again against the tighter deadlines of "high")."""
         keys = [key for key, _label in SEVERITIES]
+        labels = dict(self._fields['severity']._description_selection(self.env))
+        deadlines = [self._fields['date_response_deadline'], self._fields['date_resolution_deadline']]
         for severity, complaints in self.filtered(lambda c: c.severity != keys[-1]).grouped('severity').items():
-            complaints.write({'severity': keys[keys.index(severity) + 1]})
+            raised = keys[keys.index(severity) + 1]
+            with self.env.protecting(deadlines, complaints):
+                complaints.write({'severity': raised})
+            note = self.env._(
+                "Severity raised from %(old)s to %(new)s by the escalation. The first response and resolution "
+                "deadlines stay those of %(old)s: the service levels are measured against them.",
+                old=labels[severity], new=labels[raised])
+            complaints._message_log_batch(bodies=dict.fromkeys(complaints.ids, note))
 
     @api.model
     def _unlink_settled_escalations(self):

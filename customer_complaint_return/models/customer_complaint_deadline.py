@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.customer_complaint_return.const import SEVERITIES
+from odoo.addons.customer_complaint_return.models.customer_process_mixin import check_finite_numbers
 
 
 class CustomerComplaintDeadline(models.Model):
@@ -27,6 +28,16 @@ class CustomerComplaintDeadline(models.Model):
         '(company_id, severity, COALESCE(category_id, 0))',
         "There is already a deadline for this severity and category in this company.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_finite_numbers(self, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_finite_numbers(self, vals)
+        return super().write(vals)
 
     @api.constrains('response_hours', 'resolution_hours')
     def _check_hours(self):

@@ -12,13 +12,25 @@ from odoo.addons.customer_complaint_return.const import (
     CORRECTIVE_ACTION_PENDING_STATES,
     CORRECTIVE_ACTION_STATES,
     GROUP_MANAGER,
+    GROUP_USER,
 )
 from odoo.addons.customer_complaint_return.models.customer_case_mixin import CustomerCaseMixin
+from odoo.addons.customer_complaint_return.models.customer_process_mixin import Transition
 
 # Days after an action is done when its effectiveness is checked, unless told otherwise.
 DEFAULT_VERIFICATION_DAYS = 30
 OWNER_ACTIVITY = 'customer_complaint_return.mail_act_corrective_action'
 VERIFY_ACTIVITY = 'customer_complaint_return.mail_act_corrective_action_verify'
+# The only ways an action's state moves; verifying may further need a manager (its category says).
+CORRECTIVE_ACTION_TRANSITIONS = (
+    Transition('start', ('open', 'reopened'), 'in_progress', (GROUP_USER,)),
+    Transition('done', ('open', 'in_progress', 'reopened'), 'done', (GROUP_USER,)),
+    Transition('verify_effective', ('done',), 'verified', (GROUP_USER,)),
+    Transition('verify_not_effective', ('done',), 'not_effective', (GROUP_USER,)),
+    Transition('reopen', ('not_effective', 'verified'), 'reopened', (GROUP_USER,)),
+    Transition('cancel', CORRECTIVE_ACTION_PENDING_STATES, 'cancelled', (GROUP_USER,)),
+    Transition('set_open', ('cancelled',), 'open', (GROUP_USER,)),
+)
 
 
 class CustomerCorrectiveAction(models.Model):
@@ -26,9 +38,14 @@ class CustomerCorrectiveAction(models.Model):
     again: an owner, a due date, and a check that it worked (SPEC 1.4)."""
     _name = 'customer.corrective.action'
     _description = "Corrective Action"
-    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _inherit = ['customer.process.mixin', 'mail.thread', 'mail.activity.mixin']
     _order = 'priority desc, date_deadline, id desc'
     _check_company_auto = True
+    _state_transitions = CORRECTIVE_ACTION_TRANSITIONS
+    _process_fields = (
+        'origin', 'cluster_product_id', 'recall_partner_ids', 'date_done', 'date_verified', 'verification_result',
+        'verified_user_id', 'reopen_count',
+    )
     # References from the company's own sequence, made as the cases make theirs (below).
     _case_sequence_code = 'customer.corrective.action'
     _case_sequence_prefix = 'CA/%(year)s/'
@@ -41,7 +58,7 @@ class CustomerCorrectiveAction(models.Model):
     company_id = fields.Many2one(
         'res.company', required=True, index=True, default=lambda self: self.env.company)
     state = fields.Selection(
-        CORRECTIVE_ACTION_STATES, string="Status", required=True, default='open', copy=False,
+        CORRECTIVE_ACTION_STATES, string="Status", required=True, default='open', copy=False, readonly=True,
         index=True, tracking=True, group_expand=True)
     priority = fields.Selection([('0', "Normal"), ('1', "Urgent")], default='0')
     color = fields.Integer()
@@ -148,9 +165,6 @@ class CustomerCorrectiveAction(models.Model):
         return actions
 
     def write(self, vals):
-        # Verifying is a right, not just a button: refuse it when written directly too.
-        if vals.get('state') in ('verified', 'not_effective') or vals.get('verification_result'):
-            self._check_can_verify()
         result = super().write(vals)
         if 'user_id' in vals or 'date_deadline' in vals:
             self.filtered(lambda action: action.state in CORRECTIVE_ACTION_PENDING_STATES)._reschedule_owner_activities()
@@ -200,23 +214,20 @@ class CustomerCorrectiveAction(models.Model):
     # ------------------------------------------------------------------
     # Process
     # ------------------------------------------------------------------
-    # The same guard as the cases', with the same message.
-    _ensure_state = CustomerCaseMixin._ensure_state
-
     def action_start(self):
-        self._ensure_state(('open', 'reopened'), self.env._("Starting"))
-        self.write({'state': 'in_progress'})
+        self._check_transition('start', self.env._("Starting"))
+        self._process_write({'state': 'in_progress'}, 'start')
         return True
 
     def action_done(self):
-        self._ensure_state(('open', 'in_progress', 'reopened'), self.env._("Marking done"))
+        self._check_transition('done', self.env._("Marking done"))
         today = fields.Date.context_today(self)
         for action in self:
-            action.write({
+            action._process_write({
                 'state': 'done',
                 'date_done': fields.Datetime.now(),
                 'date_verification': action.date_verification or today + timedelta(days=DEFAULT_VERIFICATION_DAYS),
-            })
+            }, 'done')
         self.activity_feedback([OWNER_ACTIVITY])
         self._schedule_verification_activities()
         return True
@@ -229,14 +240,15 @@ class CustomerCorrectiveAction(models.Model):
 
     def _verify(self, result):
         """Record the check of these done actions: effective, or not and to be reopened."""
-        self._ensure_state(('done',), self.env._("Verifying"))
+        action_name = 'verify_effective' if result == 'effective' else 'verify_not_effective'
+        self._check_transition(action_name, self.env._("Verifying"))
         self._check_can_verify()
-        self.write({
+        self._process_write({
             'state': 'verified' if result == 'effective' else 'not_effective',
             'verification_result': result,
             'date_verified': fields.Datetime.now(),
             'verified_user_id': self.env.uid,
-        })
+        }, action_name)
         self.activity_feedback([VERIFY_ACTIVITY])
         return True
 
@@ -253,30 +265,30 @@ class CustomerCorrectiveAction(models.Model):
                     "You own %(name)s: another manager verifies its effectiveness.", name=action.name))
 
     def action_reopen(self):
-        self._ensure_state(('not_effective', 'verified'), self.env._("Reopening"))
-        for action in self:
-            action.write({
+        self._check_transition('reopen', self.env._("Reopening"))
+        for reopen_count, actions in self.grouped('reopen_count').items():
+            actions._process_write({
                 'state': 'reopened',
                 'date_done': False,
                 'date_verification': False,
                 'verification_result': False,
                 'date_verified': False,
                 'verified_user_id': False,
-                'reopen_count': action.reopen_count + 1,
-            })
+                'reopen_count': reopen_count + 1,
+            }, 'reopen')
         self.activity_unlink([VERIFY_ACTIVITY])
         self._schedule_owner_activities()
         return True
 
     def action_cancel(self):
-        self._ensure_state(CORRECTIVE_ACTION_PENDING_STATES, self.env._("Cancelling"))
-        self.write({'state': 'cancelled'})
+        self._check_transition('cancel', self.env._("Cancelling"))
+        self._process_write({'state': 'cancelled'}, 'cancel')
         self.activity_unlink([OWNER_ACTIVITY, VERIFY_ACTIVITY])
         return True
 
     def action_set_open(self):
-        self._ensure_state(('cancelled',), self.env._("Opening again"))
-        self.write({'state': 'open'})
+        self._check_transition('set_open', self.env._("Opening again"))
+        self._process_write({'state': 'open'}, 'set_open')
         self._schedule_owner_activities()
         return True
 
@@ -355,7 +367,7 @@ class CustomerCorrectiveAction(models.Model):
     def _create_for_cluster(self, company, product, key_field, key, complaints):
         category = complaints.category_id[:1] if key_field == 'root_cause_id' else key
         owner = category.default_team_id.leader_id or complaints.team_id.leader_id[:1]
-        action = self.create({
+        action = self._process_create({
             'title': self.env._("Recurring: %(product)s - %(cause)s", product=product.display_name,
                                 cause=key.display_name),
             'company_id': company.id,

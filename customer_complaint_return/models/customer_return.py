@@ -15,14 +15,13 @@ from odoo.addons.customer_complaint_return.const import (
     GROUP_FINANCE,
     GROUP_MANAGER,
     GROUP_STOCK,
+    GROUP_USER,
     RETURN_ACTIVE_STATES,
-    RETURN_OPEN_STATES,
     RETURN_PROCESSING_STATES,
-    RETURN_RESTARTABLE_STATES,
     RETURN_REVIEW_STATES,
-    RETURN_REVIEWED_STATES,
     RETURN_STATES,
 )
+from odoo.addons.customer_complaint_return.models.customer_process_mixin import Transition
 
 # Follow-up: the milestones of a return that escalate when late, the field recording that they
 # did, and the activity type of the escalation.
@@ -37,6 +36,23 @@ ESCALATION_ACTIVITY_TYPES = {
     'payment': 'customer_complaint_return.mail_act_return_payment_escalation',
 }
 
+# The decisions of a return and the steps of its goods: the only ways its state moves.
+RETURN_TRANSITIONS = (
+    Transition('submit', ('draft',), 'to_approve', (GROUP_USER,)),
+    Transition('approve', ('to_approve',), 'approved', (GROUP_APPROVER,)),
+    Transition('reject', RETURN_REVIEW_STATES, 'rejected', (GROUP_APPROVER,)),
+    Transition('cancel', RETURN_REVIEW_STATES, 'cancelled', (GROUP_USER,)),
+    # Cancelling an approval cancels the warehouse's receipts: the approvers' right, like approving.
+    Transition('cancel', ('approved',), 'cancelled', (GROUP_APPROVER,)),
+    Transition('reset', ('cancelled',), 'draft', (GROUP_USER,)),
+    Transition('reset', ('rejected',), 'draft', (GROUP_APPROVER,)),
+    # The warehouse took the goods back with its own Return button: no review approved them.
+    Transition('warehouse_return', RETURN_REVIEW_STATES, 'approved', (GROUP_STOCK,)),
+    # The goods' documents move the case on (the process only).
+    Transition('receive', ('approved',), 'received', ()),
+    Transition('finish', ('received',), 'done', ()),
+)
+
 
 class CustomerReturn(models.Model):
     _name = 'customer.return'
@@ -48,12 +64,18 @@ class CustomerReturn(models.Model):
     _case_sequence_code = 'customer.return'
     _case_sequence_prefix = 'RMA/%(year)s/'
     _case_action_xmlid = 'customer_complaint_return.action_customer_return'
+    _state_transitions = RETURN_TRANSITIONS
+    _process_fields = (
+        'date_submitted', 'date_approved', 'approved_user_id', 'is_warehouse_return', 'date_done',
+        'reject_reason', 'cancel_reason', 'eligibility_override',
+        'date_review_escalated', 'date_settle_escalated', 'date_payment_escalated',
+    )
 
     # ------------------------------------------------------------------
     # Request
     # ------------------------------------------------------------------
     state = fields.Selection(
-        RETURN_STATES, string="Status", required=True, default='draft', copy=False,
+        RETURN_STATES, string="Status", required=True, default='draft', copy=False, readonly=True,
         index=True, tracking=True, group_expand=True)
     complaint_id = fields.Many2one(
         'customer.complaint', string="Complaint", index='btree_not_null', tracking=True, check_company=True,
@@ -238,24 +260,17 @@ class CustomerReturn(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_review_values(vals)
+            self._check_early_replacement(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_review_values(vals)
+        self._check_early_replacement(vals)
         return super().write(vals)
 
-    def _check_review_values(self, vals):
-        """Approving, rejecting and overriding are rights, not just buttons: refuse them when
-        written directly by someone without the right."""
-        if self.env.su:
-            return
-        if vals.get('eligibility_override'):
-            self._ensure_group((GROUP_MANAGER,), self.env._("override the return conditions"))
-        if vals.get('allow_early_replacement'):
+    def _check_early_replacement(self, vals):
+        """Sending replacements before the goods are back is the managers' decision."""
+        if vals.get('allow_early_replacement') and not self.env.su:
             self._ensure_group((GROUP_MANAGER,), self.env._("send replacements before the goods are back"))
-        if vals.get('state') in RETURN_REVIEWED_STATES or vals.get('approved_user_id') or vals.get('date_approved'):
-            self._ensure_group((GROUP_APPROVER,), self.env._("approve or reject returns"))
 
     @api.model
     def _get_reference_sequence_name(self, company):
@@ -299,15 +314,14 @@ class CustomerReturn(models.Model):
         self.line_ids._check_returnable_quantities()
 
     def action_submit(self):
-        self._ensure_state(('draft',), self.env._("Submitting"))
+        self._check_transition('submit', self.env._("Submitting"))
         self._check_request()
-        self.write({'state': 'to_approve', 'date_submitted': fields.Datetime.now()})
+        self._process_write({'state': 'to_approve', 'date_submitted': fields.Datetime.now()}, 'submit')
         self._notify_customer('customer_complaint_return.mail_template_return_submitted')
         return True
 
     def action_approve(self):
-        self._ensure_group((GROUP_APPROVER,), self.env._("approve returns"))
-        self._ensure_state(('to_approve',), self.env._("Approving"))
+        self._check_transition('approve', self.env._("Approving"))
         self._check_request()
         ineligible = self.filtered(lambda case: not case.is_eligible and not case.eligibility_override)
         if ineligible:
@@ -319,23 +333,21 @@ class CustomerReturn(models.Model):
         for case in self:
             case._create_receipts()
         for line in self.line_ids:
-            line.qty_approved = line.quantity
-        self.write({
+            line._process_write({'qty_approved': line.quantity})
+        self._process_write({
             'state': 'approved',
             'date_approved': fields.Datetime.now(),
             'approved_user_id': self.env.uid,
-        })
+        }, 'approve')
         self._notify_customer('customer_complaint_return.mail_template_return_approved')
         return True
 
     def action_reject(self):
-        self._ensure_group((GROUP_APPROVER,), self.env._("reject returns"))
-        self._ensure_state(RETURN_REVIEW_STATES, self.env._("Rejecting"))
+        self._check_transition('reject', self.env._("Rejecting"))
         return self._action_open_decision_wizard('reject')
 
     def action_cancel(self):
-        self._ensure_state(RETURN_OPEN_STATES, self.env._("Cancelling"))
-        self._ensure_decision_undone_by_approver(self.env._("cancel approved returns"))
+        self._check_transition('cancel', self.env._("Cancelling"))
         return self._action_open_decision_wizard('cancel')
 
     def action_override_eligibility(self):
@@ -344,17 +356,21 @@ class CustomerReturn(models.Model):
         return self._action_open_decision_wizard('override')
 
     def action_draft(self):
-        self._ensure_state(RETURN_RESTARTABLE_STATES, self.env._("Resetting to draft"))
-        self._ensure_decision_undone_by_approver(self.env._("reset rejected or approved returns to draft"))
-        self.write({'state': 'draft', 'reject_reason': False, 'cancel_reason': False, 'date_submitted': False,
-                    'date_approved': False})
+        self._check_transition('reset', self.env._("Resetting to draft"))
+        if self.filtered('date_approved'):
+            # Cancelled after its approval: restarting undoes the approvers' decision.
+            self._ensure_group((GROUP_APPROVER,), self.env._("reset rejected or approved returns to draft"))
+        escalated = self.filtered('is_escalated')
+        self._process_write({
+            'state': 'draft', 'reject_reason': False, 'cancel_reason': False, 'date_submitted': False,
+            'date_approved': False, 'approved_user_id': False,
+            # A new request has its own milestones: it may escalate again.
+            **dict.fromkeys(ESCALATION_MILESTONE_FIELDS.values(), False),
+        }, 'reset')
+        escalated._message_log_batch(bodies=dict.fromkeys(escalated.ids, self.env._(
+            "Reset to draft: the escalations of the earlier request are over; the new request escalates "
+            "again when late.")))
         return True
-
-    def _ensure_decision_undone_by_approver(self, action_label):
-        """Undoing a decision of the review (an approval, whose receipts are then cancelled, or a
-        rejection) is the approvers' right, like the decision itself."""
-        if self.filtered(lambda case: case.state == 'rejected' or case.date_approved):
-            self._ensure_group((GROUP_APPROVER,), action_label)
 
     def _action_open_decision_wizard(self, operation):
         titles = {
@@ -373,28 +389,27 @@ class CustomerReturn(models.Model):
 
     def _reject(self, reason):
         """Refuse these requests for ``reason``, which the customer receives."""
-        self._ensure_group((GROUP_APPROVER,), self.env._("reject returns"))
-        self._ensure_state(RETURN_REVIEW_STATES, self.env._("Rejecting"))
+        self._check_transition('reject', self.env._("Rejecting"))
         reason = self._check_reason(reason)
-        self.write({'state': 'rejected', 'reject_reason': reason})
+        self._process_write({'state': 'rejected', 'reject_reason': reason}, 'reject')
         self._notify_customer('customer_complaint_return.mail_template_return_rejected')
 
     def _cancel(self, reason):
         """Cancel these cases and their receipts still to come, for ``reason``."""
-        self._ensure_state(RETURN_OPEN_STATES, self.env._("Cancelling"))
-        self._ensure_decision_undone_by_approver(self.env._("cancel approved returns"))
+        self._check_transition('cancel', self.env._("Cancelling"))
         reason = self._check_reason(reason)
         if self.all_picking_ids.filtered(lambda picking: picking.state == 'done'):
             raise UserError(self.env._("Goods of these returns were already received; they cannot be cancelled."))
         # Checked above: only approvers get here with receipts; the receipts are the warehouse's.
         self.all_picking_ids.sudo().filtered(lambda picking: picking.state != 'cancel').action_cancel()
-        self.write({'state': 'cancelled', 'cancel_reason': reason})
+        self._process_write({'state': 'cancelled', 'cancel_reason': reason}, 'cancel')
         self._log_reason(self.env._("Return cancelled"), reason)
 
     def _override_eligibility(self, reason):
         self._ensure_group((GROUP_MANAGER,), self.env._("override the return conditions"))
+        self._ensure_state(RETURN_REVIEW_STATES, self.env._("Overriding the conditions"))
         reason = self._check_reason(reason)
-        self.write({'eligibility_override': True})
+        self._process_write({'eligibility_override': True})
         self._log_reason(self.env._("Return conditions overridden"), reason)
 
     # ------------------------------------------------------------------
@@ -464,12 +479,15 @@ class CustomerReturn(models.Model):
                 loose.append(line._describe_loose_components(goods, per_unit))
                 self._keep_loose_goods_unrefunded(moves, loose_goods)
             quantity = line.quantity if line.state in RETURN_REVIEW_STATES and line.quantity else 0.0
-            line.with_context(customer_return_from_warehouse=True).write({
+            line.with_context(customer_return_from_warehouse=True)._process_write({
                 'quantity': max(quantity, line.qty_approved + moved),
                 'qty_approved': line.qty_approved + moved,
             })
         if self.state in RETURN_REVIEW_STATES:
-            self.write({'state': 'approved', 'date_approved': fields.Datetime.now(), 'is_warehouse_return': True})
+            self._check_transition('warehouse_return', self.env._("Taking goods back with the Return button"))
+            self._process_write(
+                {'state': 'approved', 'date_approved': fields.Datetime.now(), 'is_warehouse_return': True},
+                'warehouse_return')
         body = self.env._(
             "Return receipt %(picking)s created from delivery %(delivery)s by %(user)s with the warehouse's "
             "Return button.", picking=picking.name, delivery=picking.return_id.name, user=self.env.user.name)
@@ -676,10 +694,10 @@ class CustomerReturn(models.Model):
         """Move cases forward after their transfers, scraps or credit notes changed."""
         for case in self.sudo():
             if case.state == 'approved' and case._is_fully_received():
-                case.state = 'received'
+                case._process_write({'state': 'received'}, 'receive')
                 case._notify_customer('customer_complaint_return.mail_template_return_received')
             if case.state == 'received' and all(case.line_ids.mapped('is_settled')):
-                case.write({'state': 'done', 'date_done': fields.Datetime.now()})
+                case._process_write({'state': 'done', 'date_done': fields.Datetime.now()}, 'finish')
                 case._notify_customer('customer_complaint_return.mail_template_return_done')
 
     def _is_fully_received(self):
@@ -791,6 +809,7 @@ class CustomerReturn(models.Model):
         self.env.add_to_compute(self._fields['date_settle_deadline'], cases)
         cases.flush_recordset()
 
+    @api.depends(*ESCALATION_MILESTONE_FIELDS.values())
     def _compute_is_escalated(self):
         for case in self:
             case.is_escalated = bool(
@@ -814,21 +833,26 @@ class CustomerReturn(models.Model):
     # Escalation (cron)
     # ------------------------------------------------------------------
     @api.model
-    def _escalation_pending_sql(self, milestone, now):
-        """SQL condition of the cases whose ``milestone`` is overdue at ``now`` and not escalated yet."""
+    def _milestone_late_sql(self, milestone, now):
+        """SQL condition of the cases whose ``milestone`` is late at ``now``: the one rule that both
+        escalates a case and, once it no longer holds, ends the escalation."""
         if milestone == 'review':
-            pending = SQL("state = 'to_approve' AND date_review_deadline < %s", now)
-        elif milestone == 'settle':
-            pending = SQL("state = 'received' AND date_settle_deadline < %s", now)
-        else:
-            today = fields.Date.context_today(self, now)
-            pending = SQL(
-                "EXISTS (SELECT 1 FROM account_move note JOIN res_company company ON company.id = note.company_id"
-                " WHERE note.customer_return_id = customer_return.id AND note.move_type = 'out_refund'"
-                " AND note.state = 'posted' AND note.payment_state IN ('not_paid', 'partial')"
-                " AND company.return_payment_days > 0 AND note.date <= %s::date - company.return_payment_days)",
-                today)
-        return SQL("%s IS NULL AND %s", SQL.identifier(ESCALATION_MILESTONE_FIELDS[milestone]), pending)
+            return SQL("(customer_return.state = 'to_approve' AND customer_return.date_review_deadline < %s)", now)
+        if milestone == 'settle':
+            return SQL("(customer_return.state = 'received' AND customer_return.date_settle_deadline < %s)", now)
+        today = fields.Date.context_today(self, now)
+        return SQL(
+            "EXISTS (SELECT 1 FROM account_move note JOIN res_company company ON company.id = note.company_id"
+            " WHERE note.customer_return_id = customer_return.id AND note.move_type = 'out_refund'"
+            " AND note.state = 'posted' AND note.payment_state IN ('not_paid', 'partial')"
+            " AND company.return_payment_days > 0 AND note.date <= %s::date - company.return_payment_days)",
+            today)
+
+    @api.model
+    def _escalation_pending_sql(self, milestone, now):
+        """SQL condition of the cases whose ``milestone`` is late at ``now`` and not escalated yet."""
+        return SQL("%s IS NULL AND %s", SQL.identifier(ESCALATION_MILESTONE_FIELDS[milestone]),
+                   self._milestone_late_sql(milestone, now))
 
     @api.model
     def _cron_escalate_milestones(self, batch_size=500):
@@ -895,15 +919,14 @@ class CustomerReturn(models.Model):
 
     @api.model
     def _unlink_settled_escalations(self):
-        """Escalation activities whose milestone is no longer late are done with."""
-        Return = self.with_context(active_test=False)
+        """Escalation activities whose milestone is no longer late (``_milestone_late_sql``) are done with."""
+        self.env.flush_all()
+        now = fields.Datetime.now()
         for milestone, xmlid in ESCALATION_ACTIVITY_TYPES.items():
-            activity_type = self.env.ref(xmlid)
-            cases = Return.search([('activity_ids.activity_type_id', '=', activity_type.id)])
-            if milestone == 'review':
-                settled = cases.filtered(lambda case: case.state != 'to_approve')
-            elif milestone == 'settle':
-                settled = cases.filtered(lambda case: case.state != 'received')
-            else:
-                settled = cases.filtered(lambda case: case.credit_payment_state not in ('not_paid', 'partial'))
-            settled._unlink_escalation_activities(xmlid)
+            rows = self.env.execute_query(SQL(
+                "SELECT customer_return.id FROM customer_return WHERE EXISTS ("
+                " SELECT 1 FROM mail_activity activity WHERE activity.res_model = %s"
+                " AND activity.res_id = customer_return.id AND activity.activity_type_id = %s)"
+                " AND NOT COALESCE(%s, FALSE)",
+                self._name, self.env.ref(xmlid).id, self._milestone_late_sql(milestone, now)))
+            self.browse(case_id for [case_id] in rows)._unlink_escalation_activities(xmlid)

@@ -20,9 +20,12 @@ INSPECTION_FIELDS = {'qty_rejected', 'condition_found', 'inspection_note'}
 
 class CustomerReturnLine(models.Model):
     _name = 'customer.return.line'
+    _inherit = ['customer.process.mixin']
     _description = "Customer Return Line"
     _order = 'return_id, sequence, id'
     _check_company_auto = True
+    # The approved quantity is the review's; the received, credited... figures are computed.
+    _process_fields = ('qty_approved', 'move_ids', 'credit_line_ids')
 
     return_id = fields.Many2one('customer.return', string="Return", required=True, index=True, ondelete='cascade')
     sequence = fields.Integer(default=10)

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.customer_complaint_return.const import DIGEST_FREQUENCIES, RECURRENCE_BASES, SEVERITIES
+from odoo.addons.customer_complaint_return.models.customer_process_mixin import check_finite_numbers
 
 
 class ResCompany(models.Model):
@@ -73,6 +74,7 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("The recurrence window must last at least one day."))
 
     def write(self, vals):
+        check_finite_numbers(self, vals)
         result = super().write(vals)
         # Moments stored on the open cases follow the settings they come from.
         if {'complaint_sla_risk_percent', 'complaint_escalation_hours'} & set(vals):

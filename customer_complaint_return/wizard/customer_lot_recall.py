@@ -128,7 +128,7 @@ class CustomerLotRecall(models.TransientModel):
 
     def _create_corrective_action(self):
         complaint = self.complaint_id
-        return self.env['customer.corrective.action'].create({
+        return self.env['customer.corrective.action']._process_create({
             'title': self.env._("Recall of %(lots)s", lots=", ".join(self.lot_ids.mapped('name'))),
             'company_id': self.company_id.id,
             'origin': 'recall',
@@ -163,7 +163,7 @@ class CustomerLotRecall(models.TransientModel):
                 email_layout_xmlid='mail.mail_notification_light')
             notified.append(customer)
         if notified:
-            action.recall_partner_ids = [Command.link(customer.id) for customer in notified]
+            action._process_write({'recall_partner_ids': [Command.link(customer.id) for customer in notified]})
         return notified, unreachable
 
     def _create_returns(self, action, lines):
