@@ -144,13 +144,20 @@ class TestComplaintMailGateway(common.ComplaintCommon):
     # ------------------------------------------------------------------
     # Mails that must not create cases or break the gateway
     # ------------------------------------------------------------------
+    # Robots' mails: automatic replies, bulk mail, mailing lists and newsletters
+    AUTOMATIC_HEADERS = {
+        "auto-submitted": "Auto-Submitted: auto-replied",
+        "x-autoreply": "X-Autoreply: yes",
+        "precedence auto_reply": "Precedence: auto_reply",
+        "precedence bulk": "Precedence: bulk",
+        "precedence junk": "Precedence: Junk",
+        "precedence list": "Precedence: list",
+        "list-id": "List-Id: Furniture news <news.furniture.example.com>",
+        "list-unsubscribe": "List-Unsubscribe: <mailto:unsubscribe@furniture.example.com>",
+    }
+
     def test_auto_replies_and_bounces_create_nothing(self):
-        cases = {
-            "auto-submitted": "Auto-Submitted: auto-replied",
-            "x-autoreply": "X-Autoreply: yes",
-            "precedence": "Precedence: auto_reply",
-        }
-        for index, (label, header) in enumerate(cases.items()):
+        for index, (label, header) in enumerate(self.AUTOMATIC_HEADERS.items()):
             with self.subTest(label):
                 self._process(self._mail(subject="Out of office", extra_headers=header,
                                          message_id=f"<auto-{index}@linwei.example.com>"))
@@ -162,6 +169,52 @@ class TestComplaintMailGateway(common.ComplaintCommon):
         # "Auto-Submitted: no" is a person
         self._process(self._mail(extra_headers="Auto-Submitted: no", message_id="<human@linwei.example.com>"))
         self.assertEqual(len(self._new_cases()), 1)
+
+    def test_automatic_mail_to_a_restricted_alias_gets_no_bounce(self):
+        self.team_service.alias_id.alias_contact = 'partners'
+        bounces = []
+        self.patch(type(self.env['mail.thread']), '_routing_create_bounce_email',
+                   lambda thread, email_from, *args, **kwargs: bounces.append(email_from))
+        self._process(self._mail(sender="news@furniture.example.com", extra_headers="Precedence: bulk",
+                                 message_id="<news@furniture.example.com>"))
+        self.assertEqual((self._new_cases(), bounces), (self.Complaint, []))
+        # a person the alias does not know is bounced, as Odoo does
+        self._process(self._mail(sender="person@furniture.example.com", message_id="<person@furniture.example.com>"))
+        self.assertEqual((self._new_cases(), bounces), (self.Complaint, ["person@furniture.example.com"]))
+
+    def test_automatic_mails_create_nothing_through_an_incoming_mail_server(self):
+        """An incoming mail server set to create complaints routes every mail to the model
+        (Odoo's fallback route), not through the team's alias."""
+        for index, (label, header) in enumerate(self.AUTOMATIC_HEADERS.items()):
+            with self.subTest(label):
+                result = self.env['mail.thread'].message_process('customer.complaint', self._mail(
+                    subject="Newsletter", extra_headers=header, to="service@linwei-shop.example.com",
+                    message_id=f"<server-auto-{index}@linwei.example.com>"))
+                self.assertFalse(result)
+                self.assertFalse(self._new_cases())
+        thread_id = self.env['mail.thread'].message_process('customer.complaint', self._mail(
+            to="service@linwei-shop.example.com", message_id="<server-human@linwei.example.com>"))
+        case = self._new_cases()
+        self.assertEqual((case.id, case.partner_id, case.subject), (thread_id, self.customer_contact, "Broken chair"))
+
+    def test_automatic_reply_to_a_deleted_case_creates_nothing(self):
+        case = self._case_from_mail()
+        parent = case.message_ids.filtered(lambda m: m.message_type == 'email')
+        # the case is gone (its messages stay in the database): Odoo falls back on creating one
+        self.env.cr.execute("UPDATE mail_message SET res_id = %s WHERE id = %s", [case.id + 100000, parent.id])
+        self.env.invalidate_all()
+
+        def reply(message_id, header=""):
+            self._process(self._mail(
+                subject="Re: Broken chair", message_id=message_id, to="somebody@elsewhere.example.com",
+                extra_headers=f"In-Reply-To: {parent.message_id}" + (f"\r\n{header}" if header else "")))
+
+        for index, (label, header) in enumerate(self.AUTOMATIC_HEADERS.items()):
+            with self.subTest(label):
+                reply(f"<orphan-auto-{index}@x>", header)
+                self.assertEqual(self._new_cases(), case)
+        reply("<orphan-human@x>")
+        self.assertEqual(len(self._new_cases() - case), 1, "a person's reply still opens a case")
 
     def test_malformed_mails_never_break_the_gateway(self):
         # no sender at all: a case without customer nor address, for customer service to look at
@@ -211,9 +264,13 @@ class TestComplaintMailGateway(common.ComplaintCommon):
         case.resolution = "<p>Replaced.</p>"
         case.action_resolve()
         case.action_close()
-        # an out-of-office answer to the closing mail changes nothing
-        self._reply(case, body="I am away", extra_headers="Auto-Submitted: auto-replied", message_id="<ooo@x>")
-        self.assertEqual(case.state, 'closed')
+        # an out-of-office answer to the closing mail, a newsletter... change nothing
+        for index, (label, header) in enumerate(self.AUTOMATIC_HEADERS.items()):
+            with self.subTest(label):
+                self._reply(case, body="I am away", extra_headers=header, message_id=f"<ooo-{index}@x>")
+                self.assertEqual((case.state, case.reopen_count), ('closed', 0))
+        self.assertEqual(len(case.message_ids.filtered(lambda m: 'I am away' in (m.body or ''))),
+                         len(self.AUTOMATIC_HEADERS), "the robots' mails are still in the conversation")
         self._reply(case, body="The new chair is broken too.")
         self.assertEqual((case.state, case.reopen_count), ('in_progress', 1))
         self.assertFalse(case.date_closed)

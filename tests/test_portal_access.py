@@ -223,6 +223,50 @@ class TestPortalAccess(portal_common.PortalCommon):
         self.assertEqual(self._returns_of(order), case)
         self.assertEqual(self._get(f'/my/returns/{self.return_a.id}?access_token={case.access_token}').status_code, 403)
 
+    def _document_links(self, html):
+        return [href for href in self._hrefs(html)
+                if href.startswith(('/my/orders/', '/my/invoices/', '/my/picking/pdf/'))]
+
+    def test_case_token_shows_the_documents_names_not_their_links(self):
+        """A case's token reaches its case: the order's and invoices' own tokens (view, sign,
+        pay) and the delivery slips are for the logged-in customer only."""
+        self.return_a.with_user(self.user_manager).action_approve()
+        self._receive(self.return_a.picking_ids)
+        credit_note, _action = self._credit(self.return_a)
+        self.assertEqual(credit_note.state, 'posted')
+        documents_tokens = [record._portal_ensure_token() for record in (self.order, self.invoice, credit_note)]
+        pages = {  # the case, the documents' names it shows
+            self.complaint_a: (f'/my/complaints/{self.complaint_a.id}?access_token={self.complaint_a._portal_ensure_token()}',
+                               (self.order.name, self.delivery.name, self.invoice.name)),
+            self.return_a: (f'/my/returns/{self.return_a.id}?access_token={self.return_a._portal_ensure_token()}',
+                            (self.order.name, credit_note.name)),
+        }
+        # a visitor with the mail's link, and a logged-in user of another company holding it
+        for user in (None, self.portal_b):
+            for case, (url, names) in pages.items():
+                with self.subTest(user=user and user.login, case=case.name):
+                    if user:
+                        self._login(user)
+                    else:
+                        self.authenticate(None, None)
+                    page = self._get(url)
+                    self.assertEqual(page.status_code, 200)
+                    html = page.text
+                    for name in (case.name, *names):
+                        self.assertInPage(name, html)
+                    for token in documents_tokens:
+                        self.assertNotInPage(token, html)
+                    self.assertFalse(self._document_links(html))
+                    self.assertNotInPage('/my/picking/pdf/', html)
+        # the logged-in customer (here a colleague) opens them, with their tokens as before
+        self._login(self.portal_a2)
+        complaint_links = [link.replace('&amp;', '&') for link in self._document_links(self._get(pages[self.complaint_a][0]).text)]
+        self.assertIn(f'/my/orders/{self.order.id}?access_token={self.order.access_token}', complaint_links)
+        self.assertIn(f'/my/picking/pdf/{self.delivery.id}?access_token={self.order.access_token}', complaint_links)
+        self.assertIn(f'/my/invoices/{self.invoice.id}?access_token={self.invoice.access_token}', complaint_links)
+        return_links = [link.replace('&amp;', '&') for link in self._document_links(self._get(pages[self.return_a][0]).text)]
+        self.assertIn(f'/my/invoices/{credit_note.id}?access_token={credit_note.access_token}', return_links)
+
     def test_chatter_of_another_customers_case_is_refused(self):
         self._login(self.portal_a)
         with self.assertRaises(Exception):

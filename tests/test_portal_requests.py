@@ -1,6 +1,8 @@
 """What customers do on the portal, over real HTTP: submit a complaint, request a return, answer
 a resolution. Bad input gets a message on the page and creates nothing."""
 from datetime import timedelta
+from html import escape as html_escape
+from urllib.parse import urlencode
 
 from odoo import fields
 from odoo.tests import tagged
@@ -150,6 +152,60 @@ class TestPortalComplaintRequests(portal_common.PortalCommon):
         self.assertInPage("is not possible", page.text)
         self.assertEqual(self.complaint_a.state, 'in_progress')
 
+    # The page shows only the addon's own messages, by their key
+    STATE_MESSAGE = "This is not possible anymore: the complaint is no longer waiting for your answer."
+    WORDS_MESSAGE = "Tell us in a few words what is still wrong."
+    FAILED_MESSAGE = "Your answer could not be recorded: please write to us in the conversation below."
+
+    def test_error_parameter_never_reaches_the_page(self):
+        url = f'/my/complaints/{self.complaint_a.id}'
+        token = self.complaint_a._portal_ensure_token()
+        hostile = ("<script>alert('x')</script>", "Your refund is ready: call +1 555 0100 now",
+                   "state<b>", "STATE", "__class__")
+        for login in (self.portal_a, None):
+            for text in hostile:
+                with self.subTest(user=login and login.login, error=text):
+                    if login:
+                        self._login(login)
+                        response = self._get(f'{url}?{urlencode({"error": text})}')
+                    else:
+                        self.authenticate(None, None)
+                        response = self._get(f'{url}?{urlencode({"error": text, "access_token": token})}')
+                    self.assertEqual(response.status_code, 200)
+                    for shown in (text, html_escape(text), "alert('x')", "555 0100"):
+                        self.assertNotInPage(shown, response.text)
+                    self.assertNotInPage('alert-danger', response.text)
+        # a key of ours shows its message
+        self._login(self.portal_a)
+        self.assertInPage(self.STATE_MESSAGE, self._get(f'{url}?error=state').text)
+
+    def test_each_refused_answer_shows_its_message(self):
+        self._login(self.portal_a)
+        url = f'/my/complaints/{self.complaint_a.id}'
+        # nothing to say
+        response = self._post(f'{url}/not_solved', {'words': "  "})
+        self.assertEqual(self._query(response.url).get('error'), 'words')
+        self.assertInPage(self.WORDS_MESSAGE, response.text)
+        self.assertEqual(self.complaint_a.state, 'resolved')
+        # the case can no longer be closed by the customer (a corrective action is required first):
+        # nothing of the answer stays
+        self.company.complaint_corrective_severity = 'low'
+        response = self._post(f'{url}/accept')
+        self.assertEqual(self._query(response.url).get('error'), 'failed')
+        self.assertInPage(self.FAILED_MESSAGE, response.text)
+        self.assertEqual(self.complaint_a.state, 'resolved')
+        self.assertFalse(self.complaint_a.message_ids.filtered(lambda m: 'accepted the resolution' in (m.body or '')))
+        self.assertNotInPage("corrective action", response.text)
+        self.company.complaint_corrective_severity = False
+        # no longer waiting for an answer
+        self.complaint_a.with_user(self.user_agent_1)._reopen("More to check")
+        for action, data in (('accept', {}), ('not_solved', {'words': "Still broken"})):
+            with self.subTest(action=action):
+                response = self._post(f'{url}/{action}', data)
+                self.assertEqual(self._query(response.url).get('error'), 'state')
+                self.assertInPage(self.STATE_MESSAGE, response.text)
+                self.assertEqual(self.complaint_a.state, 'in_progress')
+
 
 @tagged('post_install', '-at_install')
 class TestPortalReturnRequests(portal_common.PortalCommon):
@@ -208,6 +264,16 @@ class TestPortalReturnRequests(portal_common.PortalCommon):
             with self.subTest(quantity=bad):
                 response = self._post('/my/returns/submit', self._return_form_data(self.order, {self.sale_line_chair: bad}))
                 self.assertIn('o_ccr_form_errors', response.text)
+                self.assertFalse(self._new_returns())
+
+    def test_quantities_that_are_no_numbers_are_refused(self):
+        self._login(self.portal_a)
+        for raw in ("nan", "NaN", "inf", "-inf", "1e309", "-1e309", "Infinity", "abc"):
+            with self.subTest(quantity=raw):
+                response = self._post('/my/returns/submit', self._return_form_data(self.order, {self.sale_line_chair: raw}))
+                self.assertEqual(response.status_code, 200)
+                self.assertIn('o_ccr_form_errors', response.text)
+                self.assertInPage(f"{self.product_chair.display_name}: {raw} is not a quantity.", response.text)
                 self.assertFalse(self._new_returns())
 
     def test_conditions_reason_and_photo_are_enforced(self):

@@ -204,7 +204,8 @@ class TestReturnCredit(return_common.ReturnCommon):
         self.assertEqual(notes.fiscal_position_id, invoice.fiscal_position_id)
         self.assertEqual((notes.journal_id, notes.currency_id, notes.partner_id),
                          (invoice.journal_id, invoice.currency_id, invoice.partner_id))
-        self.assertEqual((notes.payment_reference, notes.invoice_origin), (invoice.payment_reference, order.name))
+        # as Odoo's reversal: the invoice's payment reference is not the credit note's
+        self.assertEqual((notes.payment_reference, notes.invoice_origin), (False, order.name))
         self.assertIn(invoice.name, notes.ref)
         self.assertEqual(len(notes.invoice_line_ids), 2)
         chair_credit = notes.invoice_line_ids.filtered(lambda aml: aml.product_id == self.product_chair)
@@ -234,6 +235,94 @@ class TestReturnCredit(return_common.ReturnCommon):
         self.assertEqual(case.amount_credited, 751.5)
         analytic_lines = self.env['account.analytic.line'].search([('move_line_id', 'in', chair_credit.ids)])
         self.assertEqual(analytic_lines.mapped('amount'), [-270.0])
+
+    def test_credit_note_is_odoo_reversal_trimmed(self):
+        """The addon's credit note is, field by field on the move and its lines, what Invoicing's
+        Credit Note wizard makes of the invoice once trimmed to the returned lines: sale's UTM
+        fields, payment terms and due date come from Odoo's reversal, not from the addon."""
+        utm = {
+            'campaign_id': self.env['utm.campaign'].create({'name': "Spring sale (returns test)"}).id,
+            'medium_id': self.env['utm.medium'].create({'name': "Newsletter (returns test)"}).id,
+            'source_id': self.env['utm.source'].create({'name': "Customer mail (returns test)"}).id,
+        }
+        self._put_in_stock(self.product_chair, 5)
+        self._put_in_stock(self.product_desk, 2)
+        order = self.env['sale.order'].create({
+            'partner_id': self.customer.id,
+            'order_line': [
+                Command.create({'display_type': 'line_section', 'name': "Office furniture"}),
+                Command.create({'product_id': self.product_chair.id, 'product_uom_qty': 5, 'price_unit': 150.0,
+                                'discount': 10.0}),
+                Command.create({'product_id': self.product_desk.id, 'product_uom_qty': 2, 'price_unit': 420.0}),
+                Command.create({'display_type': 'line_note', 'name': "Delivered in the morning"}),
+            ],
+            **utm,
+        })
+        order.action_confirm()
+        chair_line, desk_line = order.order_line.filtered(lambda line: not line.display_type)
+        invoice = self._deliver_and_invoice(order)
+        self.assertEqual(len(invoice.invoice_line_ids), 4)  # section, chair, desk, note
+        self.assertEqual(invoice.campaign_id.id, utm['campaign_id'])
+
+        case = self._return_received({chair_line: 2, desk_line: 1})
+        addon_note, _action = self._credit(case, post=False)
+        self.assertEqual(len(addon_note), 1)
+        self.assertEqual(addon_note.customer_return_id, case)
+        self.assertEqual((addon_note.campaign_id.id, addon_note.medium_id.id, addon_note.source_id.id),
+                         (utm['campaign_id'], utm['medium_id'], utm['source_id']))
+        self.assertEqual(addon_note.ref, f"Reversal of: {invoice.name}, return {case.name}")
+
+        # Finance's own way: the Credit Note wizard on the invoice, then trimmed to the same lines.
+        reversal = self.env['account.move.reversal'].with_user(self.user_finance).with_context(
+            active_model='account.move', active_ids=invoice.ids,
+        ).create({'reason': f"return {case.name}", 'journal_id': invoice.journal_id.id})
+        reversal.refund_moves()
+        standard_note = reversal.new_move_ids
+        self.assertEqual(len(standard_note.invoice_line_ids), 4)
+        quantities = {self.product_chair: 2.0, self.product_desk: 1.0}
+        standard_note.write({'invoice_line_ids': [
+            Command.update(line.id, {'quantity': quantities[line.product_id]}) if line.product_id
+            else Command.unlink(line.id)
+            for line in standard_note.invoice_line_ids
+        ]})
+
+        skipped = {'id', 'name', 'display_name', 'create_date', 'write_date', 'customer_return_id',
+                   'sequence_prefix', 'sequence_number', 'made_sequence_gap', 'access_token',
+                   'message_main_attachment_id', 'line_ids', 'invoice_line_ids', 'message_ids',
+                   'message_follower_ids', 'activity_ids', 'rating_ids', 'website_message_ids'}
+        self._assert_same_values(addon_note, standard_note, skipped)
+        line_skipped = {'id', 'display_name', 'create_date', 'write_date', 'move_id', 'move_name',
+                        'customer_return_line_id', 'matched_debit_ids', 'matched_credit_ids',
+                        'analytic_line_ids', 'tax_line_id', 'group_tax_id', 'term_key',
+                        'tax_repartition_line_id', 'tax_key', 'compute_all_tax', 'epd_key', 'epd_needed'}
+        for display_type in ('product', 'tax', 'payment_term'):
+            addon_lines = addon_note.line_ids.filtered(lambda aml: aml.display_type == display_type)
+            standard_lines = standard_note.line_ids.filtered(lambda aml: aml.display_type == display_type)
+            self.assertEqual(len(addon_lines), len(standard_lines))
+            self.assertTrue(addon_lines)
+            for addon_line, standard_line in zip(addon_lines.sorted(lambda aml: (aml.product_id.id, aml.balance)),
+                                                 standard_lines.sorted(lambda aml: (aml.product_id.id, aml.balance))):
+                self._assert_same_values(addon_line, standard_line, line_skipped)
+        chair_credit = addon_note.invoice_line_ids.filtered(lambda aml: aml.product_id == self.product_chair)
+        self.assertEqual((chair_credit.quantity, chair_credit.price_subtotal, chair_credit.sale_line_ids),
+                         (2.0, 270.0, chair_line))
+        self.assertEqual(chair_credit.customer_return_line_id, case.line_ids.filtered(
+            lambda line: line.sale_line_id == chair_line))
+        self.assertEqual(addon_note.amount_untaxed, 690.0)
+
+    def _assert_same_values(self, record, other, skipped):
+        """Every stored field of ``record`` equals ``other``'s, but the ``skipped`` ones."""
+        record, other = record.sudo(), other.sudo()
+        compared = 0
+        for name, field in record._fields.items():
+            if name in skipped or not field.store or field.type == 'one2many':
+                continue
+            compared += 1
+            value, other_value = record[name], other[name]
+            if field.relational:
+                value, other_value = value.ids, other_value.ids
+            self.assertEqual(value, other_value, f"{record._name}.{name} differs from Odoo's credit note")
+        self.assertGreater(compared, 40)
 
     def test_foreign_currency(self):
         eur = self.setup_other_currency('EUR', rates=[('2000-01-01', 2.0)])

@@ -6,6 +6,8 @@ rules, or the record's access token) and, before anything is written, that each 
 sent belongs to the logged-in customer's company (commercial entity). Records are only read or
 written with elevated rights after that check.
 """
+import logging
+import math
 import os
 from urllib.parse import urlencode
 
@@ -25,6 +27,8 @@ from odoo.addons.customer_complaint_return.const import (
     RETURN_REVIEW_STATES,
 )
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+
+_logger = logging.getLogger(__name__)
 
 # What customers may upload: photos and PDF files, recognised by their content.
 ALLOWED_UPLOAD_MIMETYPES = ('image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf')
@@ -225,7 +229,8 @@ class CustomerCasePortal(CustomerPortal):
             'complaint': complaint_sudo,
             'page_name': 'complaint',
             'message': message,
-            'error_message': error,
+            # only our own messages, by their key: the URL's text never reaches the page
+            'error_message': self._answer_error_messages().get(error),
             'steps': self._complaint_steps(complaint_sudo),
             'rating_token': self._complaint_rating_token(complaint_sudo),
         })
@@ -264,21 +269,48 @@ class CustomerCasePortal(CustomerPortal):
                 website=True)
     def portal_complaint_accept(self, complaint_id, **kw):
         complaint_sudo = self._case_for_customer('customer.complaint', complaint_id)
-        try:
-            complaint_sudo._portal_accept_resolution(request.env.user.partner_id)
-        except UserError as error:
-            return self._redirect_with(complaint_sudo, error=str(error))
+        error = self._answer_resolution(
+            complaint_sudo, lambda: complaint_sudo._portal_accept_resolution(request.env.user.partner_id))
+        if error:
+            return self._redirect_with(complaint_sudo, error=error)
         return self._redirect_with(complaint_sudo, message='accepted')
 
     @http.route(['/my/complaints/<int:complaint_id>/not_solved'], type='http', auth='user', methods=['POST'],
                 website=True)
     def portal_complaint_not_solved(self, complaint_id, words='', **kw):
         complaint_sudo = self._case_for_customer('customer.complaint', complaint_id)
-        try:
-            complaint_sudo._portal_reject_resolution(request.env.user.partner_id, self._clean_text(words, 5000))
-        except UserError as error:
-            return self._redirect_with(complaint_sudo, error=str(error))
+        words = self._clean_text(words, 5000)
+        error = self._answer_resolution(
+            complaint_sudo, lambda: complaint_sudo._portal_reject_resolution(request.env.user.partner_id, words),
+            words=words)
+        if error:
+            return self._redirect_with(complaint_sudo, error=error)
         return self._redirect_with(complaint_sudo, message='reopened')
+
+    def _answer_resolution(self, complaint_sudo, answer, words=None):
+        """Run the customer's ``answer`` to the resolution: all or nothing. The key of the
+        message to show when it was refused (see ``_answer_error_messages``), else None."""
+        try:
+            with request.env.cr.savepoint():
+                answer()
+        except UserError as error:
+            request.env.invalidate_all()
+            _logger.info("Portal answer to the resolution of %s refused: %s", complaint_sudo.name, error)
+            if complaint_sudo.state != 'resolved':
+                return 'state'
+            if words is not None and not words:
+                return 'words'
+            return 'failed'
+        return None
+
+    @staticmethod
+    def _answer_error_messages():
+        env = request.env
+        return {
+            'state': env._("This is not possible anymore: the complaint is no longer waiting for your answer."),
+            'words': env._("Tell us in a few words what is still wrong."),
+            'failed': env._("Your answer could not be recorded: please write to us in the conversation below."),
+        }
 
     @staticmethod
     def _redirect_with(case, message=None, error=None):
@@ -513,6 +545,8 @@ class CustomerCasePortal(CustomerPortal):
             try:
                 quantity = float(raw)
             except ValueError:
+                quantity = None
+            if quantity is None or not math.isfinite(quantity):  # nan, inf, 1e309...
                 errors.append(request.env._("%(product)s: %(qty)s is not a quantity.",
                                             product=line.product_id.display_name, qty=raw))
                 continue

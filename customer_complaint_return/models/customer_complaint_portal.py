@@ -1,7 +1,6 @@
 """Customers in the loop for complaints: the portal (access URL, the customer's answer to a
 resolution), the e-mail intake of the teams' aliases (message_new / message_update), and the
 satisfaction rating asked when a case is closed."""
-import logging
 import re
 
 from markupsafe import Markup
@@ -12,8 +11,6 @@ from odoo.tools import email_normalize, html2plaintext, is_html_empty, plaintext
 from odoo.tools.mail import email_split_tuples
 
 from odoo.addons.rating.models.rating_data import RATING_LIMIT_OK
-
-_logger = logging.getLogger(__name__)
 
 # E-mail intake: what an order reference may look like (S00042, SO/2026/0042, PO-778...),
 # how much of a mail is searched for one, and how much of a huge body becomes the description.
@@ -114,13 +111,10 @@ class CustomerComplaint(models.Model):
 
     # E-mail intake
     @api.model
-    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
-        # Out-of-office answers and other robots' mails create no case (bounces never reach here).
-        if not route[1] and self._is_auto_submitted(message):
-            _logger.info("Ignored automatic reply from %s with Message-Id %s: no complaint created",
-                         message_dict.get('email_from'), message_dict.get('message_id'))
-            return False
-        return super()._routing_check_route(message, message_dict, route, raise_exception=raise_exception)
+    def _mail_new_accepts_auto_submitted(self):
+        # Out-of-office answers, newsletters and other robots' mails create no case, whatever
+        # the route (alias, reply, incoming mail server); bounces never reach the routes.
+        return False
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):

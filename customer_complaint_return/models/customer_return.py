@@ -22,6 +22,7 @@ from odoo.addons.customer_complaint_return.const import (
     RETURN_STATES,
 )
 from odoo.addons.customer_complaint_return.models.customer_process_mixin import Transition
+from odoo.addons.customer_complaint_return.wizard.account_move_reversal import REVERSAL_VALUES_CONTEXT_KEY
 
 # Follow-up: the milestones of a return that escalate when late, the field recording that they
 # did, and the activity type of the escalation.
@@ -625,67 +626,55 @@ class CustomerReturn(models.Model):
 
     def _create_credit_notes(self):
         """Create, in draft for finance to post, one credit note per original invoice for the
-        goods to credit, built from that invoice's own lines."""
+        goods to credit: Odoo's own reversal of the invoice (its Credit Note wizard, so that every
+        module extending reversal applies) with only the returned lines."""
         self.ensure_one()
-        per_invoice = defaultdict(list)  # invoice -> [(invoice line, return line, quantity in its unit)]
-        for line in self.line_ids:
-            for invoice_line, qty in line._get_credit_note_allocation():
-                per_invoice[invoice_line.move_id].append((invoice_line, line, qty))
-        if not per_invoice:
+        allocation = [(invoice_line, line, qty)
+                      for line in self.line_ids for invoice_line, qty in line._get_credit_note_allocation()]
+        if not allocation:
             return self.env['account.move']
-        credit_notes = self.env['account.move'].create([
-            self._prepare_credit_note_vals(invoice, allocation) for invoice, allocation in per_invoice.items()])
+        invoice_lines = self.env['account.move.line'].union(*(invoice_line for invoice_line, _line, _qty in allocation))
+        copies = dict(zip(invoice_lines, self._prepare_credit_note_lines_vals(invoice_lines)))
+        per_invoice = defaultdict(list)  # invoice id -> [creation of its credit note's lines]
+        for invoice_line, line, qty in allocation:
+            per_invoice[invoice_line.move_id.id].append(Command.create(
+                dict(copies[invoice_line], quantity=qty, customer_return_line_id=line.id)))
+        credit_notes = self._reverse_invoices({
+            invoice_id: {'customer_return_id': self.id, 'line_ids': lines}
+            for invoice_id, lines in per_invoice.items()
+        })
         # Finance only reads cases: the note is still theirs, logged with elevated rights.
         self.sudo()._message_log(body=Markup("%s %s") % (
             self.env._("Credit notes created:"),
             Markup(", ").join(note._get_html_link() for note in credit_notes)))
         return credit_notes
 
-    def _prepare_credit_note_vals(self, invoice, allocation):
-        """Values of a credit note of ``invoice`` for ``allocation`` ([(invoice line, return line,
-        quantity in the invoice line's unit)]): the terms of the invoice, as Odoo's reversal
-        gives them, without copying the lines that are not credited."""
+    def _reverse_invoices(self, values_per_invoice):
+        """Draft credit notes of the invoices of ``values_per_invoice`` ({invoice id: values of
+        its credit note, e.g. its lines}) as the Credit Note wizard of Invoicing makes them: reason
+        naming this return, the invoices' journal, dated today."""
         self.ensure_one()
-        payment_term = invoice.invoice_payment_term_id
-        return {
-            'move_type': 'out_refund',
-            'reversed_entry_id': invoice.id,
-            'customer_return_id': self.id,
-            'company_id': invoice.company_id.id,
-            'journal_id': invoice.journal_id.id,
-            'partner_id': invoice.partner_id.id,
-            'partner_shipping_id': invoice.partner_shipping_id.id,
-            'currency_id': invoice.currency_id.id,
-            'fiscal_position_id': invoice.fiscal_position_id.id,
-            'invoice_payment_term_id': payment_term.id if payment_term.early_pay_discount_computation == 'mixed' else False,
-            'invoice_user_id': invoice.invoice_user_id.id,
-            'team_id': invoice.team_id.id,
-            'invoice_origin': invoice.invoice_origin,
-            'payment_reference': invoice.payment_reference,
-            'incoterm_location': invoice.incoterm_location,
-            'invoice_date': fields.Date.context_today(self),
-            'ref': self.env._("Reversal of: %(invoice)s, return %(name)s", invoice=invoice.name, name=self.name),
-            'invoice_line_ids': [
-                Command.create(self._prepare_credit_note_line_vals(invoice_line, return_line, qty))
-                for invoice_line, return_line, qty in allocation
-            ],
-        }
+        invoices = self.env['account.move'].browse(values_per_invoice)
+        reversal = self.env['account.move.reversal'].with_context(
+            active_model='account.move', active_ids=invoices.ids,
+            **{REVERSAL_VALUES_CONTEXT_KEY: values_per_invoice},
+        ).create({
+            'reason': self.env._("return %(name)s", name=self.name),
+            'date': fields.Date.context_today(self),
+            # the wizard proposes the invoice's journal; required at creation
+            'journal_id': invoices[:1].journal_id.id,
+        })
+        reversal.refund_moves()
+        return reversal.new_move_ids
 
     @api.model
-    def _prepare_credit_note_line_vals(self, invoice_line, return_line, quantity):
-        return {
-            'product_id': invoice_line.product_id.id,
-            'name': invoice_line.name,
-            'quantity': quantity,
-            'product_uom_id': invoice_line.product_uom_id.id,
-            'price_unit': invoice_line.price_unit,
-            'discount': invoice_line.discount,
-            'tax_ids': [Command.set(invoice_line.tax_ids.ids)],
-            'account_id': invoice_line.account_id.id,
-            'analytic_distribution': invoice_line.analytic_distribution,
-            'sale_line_ids': [Command.set(invoice_line.sale_line_ids.ids)],
-            'customer_return_line_id': return_line.id,
-        }
+    def _prepare_credit_note_lines_vals(self, invoice_lines):
+        """Values of the credit note's lines of ``invoice_lines``, in their order: each line as
+        the reversal copies it (sale's order lines, analytics, what other modules copy)."""
+        vals_list = invoice_lines.with_context(include_business_fields=True).copy_data()
+        for values in vals_list:
+            values.pop('move_id')  # the credit note's, given by its creation
+        return vals_list
 
     # ------------------------------------------------------------------
     # Progress: received, then done once every line is settled
