@@ -1,6 +1,6 @@
 {
     'name': "Customer Complaints & Returns",
-    'version': '19.0.1.1.0',
+    'version': '19.0.1.2.0',
     'category': 'Services/Complaints & Returns',
     'sequence': 160,
     'summary': "Complaint and return cases linked to sale orders, deliveries and credit notes",
@@ -28,9 +28,11 @@ complaints ask the customer for a satisfaction rating.
     'data': [
         'security/customer_complaint_return_security.xml',
         'security/ir.model.access.csv',
+        'security/customer_return_rule_security.xml',
         'data/ir_sequence_data.xml',
         'data/customer_complaint_data.xml',
         'data/customer_return_data.xml',
+        'data/customer_return_rule_data.xml',
         'report/customer_complaint_reports.xml',
         'report/customer_complaint_templates.xml',
         'report/customer_return_reports.xml',
@@ -63,6 +65,8 @@ complaints ask the customer for a satisfaction rating.
         'views/customer_complaint_report_views.xml',
         'views/res_config_settings_followup_views.xml',
         'views/customer_complaint_menus.xml',
+        'wizard/customer_return_rule_test_views.xml',
+        'views/customer_return_rule_views.xml',
         'views/customer_return_rate_menus.xml',
         'views/customer_portal_views.xml',
         'views/portal_templates.xml',

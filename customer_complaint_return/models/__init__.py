@@ -15,6 +15,7 @@ from . import sale_order_line
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import product_category
 from . import product_template
 from . import product_product
@@ -27,6 +28,9 @@ from . import account_move_line
 from . import mail_thread
 from . import customer_case_demo
 from . import customer_corrective_action
+# Return policy rules: the rules, and their decision at submission.
+from . import customer_return_rule
+from . import customer_return_policy
 # SQL views over the tables above: created after them.
 from . import customer_complaint_report
 from . import customer_complaint_dashboard

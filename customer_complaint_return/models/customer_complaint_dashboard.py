@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
 from odoo.tools.misc import format_date
 
@@ -64,8 +65,33 @@ class CustomerComplaintDashboard(models.TransientModel):
             'target': 'current',
         }
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        dashboards = super().create(vals_list)
+        dashboards._check_allowed_company()
+        return dashboards
+
+    def write(self, vals):
+        result = super().write(vals)
+        if 'company_id' in vals:
+            self._check_allowed_company()
+        return result
+
+    def _check_allowed_company(self):
+        """The figures of a company are for its users: the company picked in the form, or sent by
+        an API client, must be one the user is allowed (the digest runs as superuser)."""
+        if self.env.su:
+            return
+        foreign = self.company_id - self.env.user.company_ids
+        if foreign:
+            raise AccessError(self.env._(
+                "You are not allowed to see the complaints figures of %(companies)s.",
+                companies=", ".join(foreign.mapped('name'))))
+
     @api.depends('company_id', 'date_from', 'date_to')
     def _compute_figures(self):
+        # also computed for a form not saved yet (the web client's onchange)
+        self._check_allowed_company()
         for dashboard in self:
             if not dashboard.company_id or not dashboard.date_from or not dashboard.date_to:
                 dashboard.update(dict.fromkeys(self._figure_fields(), 0) | {'figures_html': False})

@@ -317,6 +317,7 @@ class CustomerReturn(models.Model):
     def action_submit(self):
         self._check_transition('submit', self.env._("Submitting"))
         self._check_request()
+        self._apply_return_rules()  # customer_return_policy.py: may refuse, before anything is written
         self._process_write({'state': 'to_approve', 'date_submitted': fields.Datetime.now()}, 'submit')
         self._notify_customer('customer_complaint_return.mail_template_return_submitted')
         return True

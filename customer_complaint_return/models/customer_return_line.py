@@ -25,7 +25,7 @@ class CustomerReturnLine(models.Model):
     _order = 'return_id, sequence, id'
     _check_company_auto = True
     # The approved quantity is the review's; the received, credited... figures are computed.
-    _process_fields = ('qty_approved', 'move_ids', 'credit_line_ids')
+    _process_fields = ('qty_approved', 'move_ids', 'credit_line_ids', 'rule_id')
 
     return_id = fields.Many2one('customer.return', string="Return", required=True, index=True, ondelete='cascade')
     sequence = fields.Integer(default=10)
@@ -67,6 +67,11 @@ class CustomerReturnLine(models.Model):
     date_delivered = fields.Date(string="Delivered On", compute='_compute_returnable')
     is_eligible = fields.Boolean(compute='_compute_eligibility', string="Eligible")
     eligibility_note = fields.Char(compute='_compute_eligibility', string="Why Not Eligible")
+    # Set at submission (customer_return_policy.py); a deleted rule's name stays in the case's chatter.
+    rule_id = fields.Many2one(
+        'customer.return.rule', string="Return Rule", readonly=True, copy=False, ondelete='set null',
+        check_company=True, groups='base.group_user',  # internal policy, never on the portal
+        help="The return rule that decided this line when the request was submitted.")
 
     # Receipt and inspection
     move_ids = fields.One2many('stock.move', 'customer_return_line_id', string="Stock Moves", readonly=True)

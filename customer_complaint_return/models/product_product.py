@@ -52,7 +52,9 @@ class ProductProduct(models.Model):
     def _compute_return_figures(self):
         start, stop = self._return_period()
         moves = self.env['stock.move'].sudo().with_context(active_test=False)
-        base = Domain('product_id', 'in', self.ids) & self._customer_move_domain(start, stop)
+        # read as superuser, within the user's allowed companies only
+        base = (Domain('product_id', 'in', self.ids) & Domain('company_id', 'in', self.env.companies.ids)
+                & self._customer_move_domain(start, stop))
         delivered = dict(moves._read_group(
             base & moves._to_customer_domain(), ['product_id'], ['product_qty:sum']))
         returned = dict(moves._read_group(
