@@ -55,12 +55,29 @@ class TestReports(return_common.ReturnCommon):
         self.assertIn("Chair arrived with a broken leg", text)
 
     def test_approval_mail_carries_the_authorization(self):
+        """The approval mail is queued and the mail queue prints the authorization when it sends
+        it: the approver's click prints nothing, the customer's mail and the chatter get the PDF."""
         case = self._create_return({self.sale_line_chair: 2})
         self._submit_and_approve(case)
-        approval = case.message_ids.filtered(lambda message: message.attachment_ids)
+        approval = case.message_ids.filtered(lambda message: 'approved' in (message.subject or '').lower())
         self.assertEqual(len(approval), 1)
+        self.assertFalse(approval.attachment_ids)
+        mails = self.env['mail.mail'].search([('mail_message_id', '=', approval.id)])
+        self.assertEqual(set(mails.mapped('state')), {'outgoing'})
+        self.assertEqual(mails.deferred_report_template_id, self.env.ref(f'{MODULE}.mail_template_return_approved'))
+        self.assertIn(self.customer, mails.recipient_ids)
+        # the other steps' mails print nothing
+        others = self.env['mail.mail'].search([('model', '=', 'customer.return'), ('res_id', '=', case.id),
+                                               ('mail_message_id', '!=', approval.id)])
+        self.assertFalse(others.deferred_report_template_id)
+
+        self.env['mail.mail'].process_email_queue(email_ids=mails.ids)
+        self.assertEqual(len(approval.attachment_ids), 1)
         # A PDF on a server; Odoo renders reports as HTML while testing.
         self.assertEqual(approval.attachment_ids.name.rsplit('.', 1)[0], f"Return Authorization - {case.name}")
+        self.assertEqual((approval.attachment_ids.res_model, approval.attachment_ids.res_id), ('customer.return', case.id))
+        # printed once for the message, whatever the number of its mails
+        self.assertFalse(mails.exists().deferred_report_template_id)
 
     @users('ccr_manager')
     @warmup

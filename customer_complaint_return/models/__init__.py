@@ -26,6 +26,7 @@ from . import stock_scrap
 from . import account_move
 from . import account_move_line
 from . import mail_thread
+from . import mail_mail
 from . import customer_case_demo
 from . import customer_corrective_action
 # Return policy rules: the rules, and their decision at submission.

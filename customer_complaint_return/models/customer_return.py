@@ -1,4 +1,3 @@
-import base64
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -700,17 +699,17 @@ class CustomerReturn(models.Model):
     # ------------------------------------------------------------------
     def _notify_customer(self, template_xmlid):
         """Tell the customers of these cases about a step: the template is rendered once for all
-        the cases (in each customer's language) and posted as a message to the customer, with
-        the return authorization where PDFs can be printed (wkhtmltopdf)."""
+        the cases (in each customer's language) and posted as a message to the customer. A
+        template's reports (the return authorization) are printed by the mail queue when it sends
+        the mail, where PDFs can be printed (wkhtmltopdf): not within the user's click."""
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template or not self:
             return
-        render_fields = ['subject', 'body_html', 'email_from']
+        rendered = template._generate_template(self.ids, ['subject', 'body_html', 'email_from'])
         # 'install' is Odoo's word for a missing wkhtmltopdf: the mail then goes without the PDF.
-        if self.env['ir.actions.report'].get_wkhtmltopdf_state() != 'install':
-            render_fields.append('report_template_ids')
-        rendered = template._generate_template(self.ids, render_fields)
+        deferred = template.report_template_ids and self.env['ir.actions.report'].get_wkhtmltopdf_state() != 'install'
         subtype_id = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment')
+        messages = self.env['mail.message']
         for case in self:
             values = rendered[case.id]
             # Posting to the customer makes them follow the case (replies from its chatter reach
@@ -718,15 +717,28 @@ class CustomerReturn(models.Model):
             # warehouse made, the first mail it sends.
             first_mail = template_xmlid == 'customer_complaint_return.mail_template_return_submitted' \
                 or not case.date_submitted
-            case.with_context(mail_post_autofollow=None if first_mail else False).message_post(
+            context = {'mail_post_autofollow': None if first_mail else False}
+            if deferred:
+                context['mail_notify_force_send'] = False  # queued: the queue prints the reports
+            messages |= case.with_context(**context).message_post(
                 body=values['body_html'],
                 subject=values['subject'],
                 email_from=values.get('email_from') or None,
                 partner_ids=case.partner_id.ids,
-                attachments=[(name, base64.b64decode(content)) for name, content in values.get('attachments', [])],
                 message_type='comment',
                 subtype_id=subtype_id,
             )
+        if deferred:
+            self._defer_reports(messages, template)
+
+    @api.model
+    def _defer_reports(self, messages, template):
+        """Have the mail queue print the reports of ``template`` when it sends the mails of
+        ``messages``, and send them now rather than at its next scheduled run."""
+        mails = self.env['mail.mail'].sudo().search([('mail_message_id', 'in', messages.ids)])
+        if mails:
+            mails.deferred_report_template_id = template
+            self.env.ref('mail.ir_cron_mail_scheduler_action')._trigger()
 
     # ------------------------------------------------------------------
     # Smart buttons
