@@ -1,6 +1,9 @@
 import base64
+import logging
 
 from odoo import fields, models
+
+_logger = logging.getLogger(__name__)
 
 
 class MailMail(models.Model):
@@ -27,7 +30,14 @@ class MailMail(models.Model):
             mails = self.sudo().search([
                 ('mail_message_id', '=', message.id), ('deferred_report_template_id', '!=', False)])
             template = mails.deferred_report_template_id[:1]
-            printed = template._generate_template([message.res_id], ['report_template_ids'])[message.res_id]
+            mails.deferred_report_template_id = False
+            try:
+                with self.env.cr.savepoint():
+                    printed = template._generate_template([message.res_id], ['report_template_ids'])[message.res_id]
+            except Exception:
+                # a report that cannot be printed must not hold the mail (nor the queue) back
+                _logger.exception("Mail %s sent without the reports of template %s", mails.ids, template.id)
+                continue
             attachments = Attachment.create([{
                 'name': name,
                 'raw': base64.b64decode(content),
@@ -35,4 +45,3 @@ class MailMail(models.Model):
                 'res_id': message.res_id,
             } for name, content in printed.get('attachments', [])])
             message.attachment_ids = [fields.Command.link(attachment.id) for attachment in attachments]
-            mails.deferred_report_template_id = False
