@@ -253,10 +253,13 @@ class TestGuardsOverJsonRpc(GuardCommon, HttpCase):
     def test_agent_cannot_write_around_the_actions(self):
         case = self._approved_case()
         complaint = self._create_complaint()
+        rule = self.env['customer.return.rule'].create({'name': "Approve chairs (RPC test)", 'action': 'auto_approve'})
         self.env.flush_all()
         self.authenticate(self.user_agent_1.login, self.user_agent_1.login)
         for model, record, vals in (
                 ('customer.return', case, {'state': 'draft'}),
+                ('customer.return.line', case.line_ids, {'rule_id': rule.id}),
+                ('customer.return.rule', rule, {'action': 'refuse', 'message': "No"}),
                 ('customer.return', case, {'approved_user_id': self.user_agent_1.id}),
                 ('customer.return.line', case.line_ids, {'product_id': self.product_desk.id}),
                 ('customer.complaint', complaint, {'date_first_response': '2026-11-02 09:05:00'}),
@@ -271,6 +274,8 @@ class TestGuardsOverJsonRpc(GuardCommon, HttpCase):
         self.env.invalidate_all()
         self.assertEqual((case.state, case.picking_ids.state), ('approved', 'assigned'))
         self.assertEqual(case.line_ids.product_id, self.product_chair)
+        self.assertFalse(case.line_ids.rule_id)
+        self.assertEqual(rule.action, 'auto_approve')
         self.assertRecordValues(complaint, [{'date_first_response': False, 'sla_response_result': False}])
 
     def test_approver_goes_through_the_action(self):
