@@ -1,6 +1,6 @@
 {
     'name': "Customer Complaints & Returns",
-    'version': '19.0.1.2.0',
+    'version': '19.0.1.3.0',
     'category': 'Services/Complaints & Returns',
     'sequence': 160,
     'summary': "Complaint and return cases linked to sale orders, deliveries and credit notes",
@@ -48,6 +48,7 @@ complaints ask the customer for a satisfaction rating.
         'wizard/customer_lot_recall_views.xml',
         'views/customer_complaint_views.xml',
         'views/customer_return_views.xml',
+        'views/customer_return_customer_rate_views.xml',
         'views/customer_return_reason_views.xml',
         'views/customer_complaint_category_views.xml',
         'views/customer_complaint_cause_views.xml',
@@ -79,6 +80,9 @@ complaints ask the customer for a satisfaction rating.
         'demo/customer_followup_demo.xml',
     ],
     'assets': {
+        'web.assets_frontend': [
+            'customer_complaint_return/static/src/interactions/**/*',
+        ],
         'web.assets_tests': [
             'customer_complaint_return/static/tests/tours/**/*',
         ],

@@ -79,6 +79,8 @@ DISPOSITIONS = [
 ]
 # Dispositions that send the accepted goods back to the customer.
 SEND_BACK_DISPOSITIONS = ('repair', 'return')
+# Dispositions that need no goods back: the customer may keep them when a return rule says so.
+KEEP_GOODS_DISPOSITIONS = ('refund', 'replace')
 # The customer's demand on a complaint suggests a disposition.
 DISPOSITION_BY_DEMAND = {'refund': 'refund', 'replacement': 'replace', 'repair': 'repair'}
 

@@ -3,7 +3,8 @@
     make demo                 # in one terminal (PORT=8070 make demo for another port)
     make screenshots          # in another (PORT=8070 make screenshots)
 
-writes ``docs/portal_return_request.png`` (the customer toni requests a return on the portal),
+writes ``docs/portal_return_request.png`` (the customer toni requests a return on the portal, the
+line showing what the return rules decide), ``docs/return_rules.png`` (the rules list, as admin),
 ``docs/complaint_kanban.png`` (the complaints kanban, as admin) and ``docs/return_form.png`` (a
 received return's form at 1440 pixels, checked to need no horizontal scroll on its lines). Only the standard library,
 the ``websocket-client`` package (installed by ``make test``'s test extra) and Chromium are used:
@@ -123,8 +124,18 @@ def take_portal_return_request(browser, base_url, db, folder):
         const reason = document.querySelector('select.o_ccr_reason');
         reason.value = [...reason.options].find(option => option.dataset.photoRequired === '1').value;
         document.querySelector('#ccr_return_description').value = 'One cabinet arrived with a dented drawer.';
+        // as the customer's typing does: the line asks the server what the return rules decide
+        line.querySelector('input.o_ccr_qty').dispatchEvent(new Event('change', {bubbles: true}));
     })()""")
+    browser.wait_for('tr.o_ccr_return_line .o_ccr_outcome:not(:empty)')
     browser.screenshot(os.path.join(folder, 'portal_return_request.png'))
+
+
+def take_return_rules(browser, base_url, db, folder):
+    session = authenticate(base_url, db, 'admin', 'admin')
+    browser.open(f'{base_url}/odoo/action-customer_complaint_return.action_customer_return_rule', session,
+                 '.o_data_row')
+    browser.screenshot(os.path.join(folder, 'return_rules.png'))
 
 
 def take_complaint_kanban(browser, base_url, db, folder):
@@ -168,6 +179,7 @@ def main():
         take_portal_return_request(browser, args.url.rstrip('/'), args.db, args.out)
         take_complaint_kanban(browser, args.url.rstrip('/'), args.db, args.out)
         take_return_form(browser, args.url.rstrip('/'), args.db, args.out)
+        take_return_rules(browser, args.url.rstrip('/'), args.db, args.out)
     finally:
         browser.close()
 

@@ -7,7 +7,7 @@ from odoo import SUPERUSER_ID, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
-from odoo.tests.common import users, warmup
+from odoo.tests.common import JsonRpcException, users, warmup
 
 import portal_common
 import return_common
@@ -320,7 +320,16 @@ class TestReturnPolicyRules(RuleCommon):
         self.assertEqual((wizard.tested_rule_id, wizard.rule_id, wizard.action), (second, first, 'review'))
         self.assertTrue(wizard.tested_rule_matches)
         self.assertIn("comes first", wizard.note)
+        self.assertEqual(wizard.outcome, "Refund, reviewed by our team")
         self.assertFalse(case.line_ids.rule_id, "testing writes nothing")
+        # a rule comparing figures and the customer's return rate, first, with a fee
+        first.write({'domain': '[]', 'value_max': 500, 'customer_return_rate_max': 50, 'restocking_fee_percent': 20,
+                     'action': 'auto_approve'})
+        case.reason_id.is_company_fault = False
+        wizard = self.env[action['res_model']].with_user(self.user_manager).with_context(action['context']).create(
+            {'line_id': case.line_ids.id})
+        self.assertEqual((wizard.rule_id, wizard.tested_rule_matches), (first, True))
+        self.assertEqual(wizard.outcome, "Refund, approved at once, restocking fee 20% ($\xa030.00) deducted")
 
 
 @tagged('post_install', '-at_install')
@@ -393,3 +402,67 @@ class TestPortalReturnRules(portal_common.PortalCommon):
         self.assertEqual((case.state, case.line_ids.rule_id), ('approved', rule))
         self.assertEqual(case.picking_ids.move_ids.product_uom_qty, 1.0)
         self.assertNotInPage("Portal damaged", self._get(case.access_url).text)
+
+    # ------------------------------------------------------------------
+    # What the form shows per line before the customer submits
+    # ------------------------------------------------------------------
+    def _preview(self, quantities, reason=None, condition='damaged', order=None):
+        lines = {str(line.id): {'quantity': str(quantity), 'condition': condition}
+                 for line, quantity in quantities.items()}
+        return self.make_jsonrpc_request('/my/returns/preview', {
+            'order_id': (order or self.order).id, 'reason_id': (reason or self.reason_defective).id, 'lines': lines})
+
+    def test_form_shows_each_lines_outcome_before_submitting_and_applies_it(self):
+        self.reason_defective.write({'default_disposition': 'refund', 'is_company_fault': True})
+        not_needed = self.env['customer.return.reason'].create({
+            'name': "Not needed (test)", 'default_disposition': 'refund', 'company_id': self.company.id})
+        self._portal_rule("INTERNAL-fee", 'review', sequence=1, restocking_fee_percent=10,
+                          domain="[('condition', '=', 'opened')]")
+        self._portal_rule("INTERNAL-keep", 'auto_approve', sequence=2, keep_goods=True, value_max=200)
+        refurbishing = self.env['stock.location'].create({
+            'name': "Refurbishing", 'usage': 'internal', 'location_id': self.warehouse.view_location_id.id})
+        self._portal_rule("INTERNAL-refurb", 'review', sequence=3, return_location_id=refurbishing.id)
+        self._portal_rule("INTERNAL-used", 'refuse', sequence=0, domain="[('condition', '=', 'used')]",
+                          message="Used goods cannot be returned after unpacking")
+        self._login(self.portal_a)
+        form = self._get(f'/my/returns/new?order_id={self.order.id}')
+        self.assertInPage('o_ccr_outcome', form.text)
+        self.assertInPage(f'data-sale-line-id="{self.sale_line_chair.id}"', form.text)
+        chair = str(self.sale_line_chair.id)
+        self.warehouse.partner_id.write({'street': "8 Refurb Road", 'city': "Suzhou", 'zip': "215000"})
+        place = f"{self.warehouse.partner_id.name}, 8 Refurb Road, Suzhou  215000, {self.warehouse.partner_id.country_id.name}"
+        before = self._returns_of(self.order)
+        cases = [
+            # (quantity, condition, reason, summary, refused)
+            (1, 'damaged', self.reason_defective,
+             "Refund, approved at once, keep the goods, no need to send them back", False),
+            (2, 'opened', not_needed, "Refund, reviewed by our team, restocking fee 10% ($\xa030.00) deducted", False),
+            (2, 'opened', self.reason_defective, "Refund, reviewed by our team", False),  # company's fault
+            (2, 'damaged', self.reason_defective, f"Refund, reviewed by our team, send the goods to {place}", False),
+            (1, 'used', self.reason_defective, "Used goods cannot be returned after unpacking", True),
+        ]
+        for quantity, condition, reason, summary, refused in cases:
+            with self.subTest(quantity=quantity, condition=condition, reason=reason.name):
+                result = self._preview({self.sale_line_chair: quantity}, reason, condition)
+                self.assertEqual(result, {chair: {'summary': summary, 'refused': refused}})
+                self.assertNotIn("INTERNAL", str(result))
+        self.assertEqual(self._returns_of(self.order), before, "previewing writes nothing")
+        # nothing to say for lines that ask for nothing or too much, nan, inf and words
+        for quantity in (0, 99, 'nan', 'inf', '1e309', 'two', -1):
+            with self.subTest(quantity=quantity):
+                self.assertEqual(self._preview({self.sale_line_chair: quantity}), {})
+        # submitting applies what the form showed
+        self._post('/my/returns/submit', self._return_form_data(self.order, {self.sale_line_chair: 1}))
+        case = self._returns_of(self.order) - before
+        self.assertEqual((case.state, case.line_ids.keep_goods), ('received', True))
+        self.assertFalse(case.picking_ids)
+
+    def test_preview_of_another_customers_order_is_refused(self):
+        self._login(self.portal_a)
+        with self.assertRaises(JsonRpcException) as refused:
+            self._preview({self.sale_line_desk_b: 1}, order=self.order_b)
+        self.assertEqual(str(refused.exception), 'werkzeug.exceptions.Forbidden')
+        lines = {str(self.sale_line_desk_b.id): {'quantity': '1', 'condition': 'damaged'}}
+        result = self.make_jsonrpc_request('/my/returns/preview', {
+            'order_id': self.order.id, 'reason_id': self.reason_defective.id, 'lines': lines})
+        self.assertEqual(result, {}, "a line of another order is no line of this one")

@@ -594,6 +594,46 @@ class CustomerCasePortal(CustomerPortal):
         if not any(values['quantity'] > 0 for values in wanted.values()):
             errors.append(env._("Give the quantity of at least one product to return."))
 
+    @http.route(['/my/returns/preview'], type='jsonrpc', auth='user', methods=['POST'], website=True)
+    def portal_return_preview(self, order_id=None, reason_id=None, lines=None, **kw):
+        """What the return rules will decide for each line the customer fills in, before they submit:
+        {sale line id: {summary, refused}}. Lines that ask for nothing, or for what cannot be
+        returned, get no outcome (the form explains those on submission)."""
+        order = self._customer_order_or_403(order_id)
+        order_sudo = order.sudo()  # the customer's own order, checked above
+        preview = self._preview_return(order_sudo)
+        reason = self._return_reasons(order_sudo).filtered(lambda r: r.id == self._to_int(reason_id))
+        available = self._available_quantities(preview)
+        conditions = dict(GOODS_CONDITIONS)
+        asked = lines if isinstance(lines, dict) else {}
+        preview.reason_id = reason
+        for line in preview.line_ids:
+            values = asked.get(str(line.sale_line_id.id))
+            quantity = self._to_float(values.get('quantity')) if isinstance(values, dict) else None
+            if quantity is None or quantity <= 0 or not line.is_eligible or float_compare(
+                    quantity, available[line.sale_line_id.id], precision_rounding=line.product_uom_id.rounding) > 0:
+                continue
+            condition = values.get('condition')
+            line.update({
+                'quantity': quantity,
+                'condition': condition if condition in conditions else False,
+                'disposition': reason.default_disposition or 'refund',
+            })
+        outcomes = preview._preview_rule_outcomes()
+        return {
+            str(line.sale_line_id.id): {'summary': outcome['summary'], 'refused': bool(outcome['refused'])}
+            for line, outcome in outcomes.items()
+        }
+
+    @staticmethod
+    def _to_float(value):
+        """A finite number from what a form sent, or None (nan, inf, 1e309 and words are none)."""
+        try:
+            number = float(str(value).strip().replace(',', '.'))
+        except (TypeError, ValueError):
+            return None
+        return number if math.isfinite(number) else None
+
     @http.route(['/my/returns/submit'], type='http', auth='user', methods=['POST'], website=True)
     def portal_return_submit(self, order_id=None, reason_id=None, description='', **post):
         env = request.env

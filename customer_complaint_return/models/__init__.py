@@ -32,6 +32,8 @@ from . import customer_corrective_action
 # Return policy rules: the rules, and their decision at submission.
 from . import customer_return_rule
 from . import customer_return_policy
+# The customer's return rate on the review banner.
+from . import customer_return_customer_rate
 # SQL views over the tables above: created after them.
 from . import customer_complaint_report
 from . import customer_complaint_dashboard

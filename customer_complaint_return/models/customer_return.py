@@ -341,6 +341,8 @@ class CustomerReturn(models.Model):
             'approved_user_id': self.env.uid,
         }, 'approve')
         self._notify_customer('customer_complaint_return.mail_template_return_approved')
+        # Goods the customer keeps are accepted at once: a case with nothing to receive moves on.
+        self.filtered(lambda case: case.line_ids.filtered('keep_goods'))._update_progress()
         return True
 
     def action_reject(self):
@@ -417,18 +419,19 @@ class CustomerReturn(models.Model):
     # Receipts (Odoo's own return wizard on the original deliveries)
     # ------------------------------------------------------------------
     def _create_receipts(self):
-        """Create the return receipts of this approved case, one per original delivery, through
-        the standard return wizard, so that sale lines and delivered quantities follow; goods to
-        refund are refunded (``to_refund``), the others stay delivered and invoiced."""
+        """Create the return receipts of this approved case, one per original delivery (and per
+        location the return rules send goods to), through the standard return wizard, so that
+        sale lines and delivered quantities follow; goods to refund are refunded (``to_refund``),
+        the others stay delivered and invoiced. Goods the customer keeps get no receipt."""
         self.ensure_one()
         per_picking = defaultdict(dict)
-        for line in self.line_ids:
+        for line in self.line_ids.filtered(lambda line: not line.keep_goods):
             refund = line.disposition == 'refund'
             for move, qty in line._allocate_to_deliveries().items():
-                per_picking[move.picking_id][move] = (qty, refund)
-        for picking, quantities in per_picking.items():
+                per_picking[move.picking_id, line.return_location_id][move] = (qty, refund)
+        for (picking, location), quantities in per_picking.items():
             self.with_context(customer_return_approving=True)._return_with_wizard(
-                picking, quantities, customer_return_id=self.id)
+                picking, quantities, customer_return_id=self.id, customer_return_location_id=location.id)
 
     @api.model
     def _return_with_wizard(self, picking, quantities, **wizard_vals):
@@ -637,8 +640,10 @@ class CustomerReturn(models.Model):
         copies = dict(zip(invoice_lines, self._prepare_credit_note_lines_vals(invoice_lines)))
         per_invoice = defaultdict(list)  # invoice id -> [creation of its credit note's lines]
         for invoice_line, line, qty in allocation:
-            per_invoice[invoice_line.move_id.id].append(Command.create(
-                dict(copies[invoice_line], quantity=qty, customer_return_line_id=line.id)))
+            goods = dict(copies[invoice_line], quantity=qty, customer_return_line_id=line.id)
+            per_invoice[invoice_line.move_id.id].append(Command.create(goods))
+            if fee := line._prepare_restocking_fee_line_vals(goods, invoice_line.currency_id):
+                per_invoice[invoice_line.move_id.id].append(Command.create(fee))
         credit_notes = self._reverse_invoices({
             invoice_id: {'customer_return_id': self.id, 'line_ids': lines}
             for invoice_id, lines in per_invoice.items()
@@ -684,13 +689,18 @@ class CustomerReturn(models.Model):
         for case in self.sudo():
             if case.state == 'approved' and case._is_fully_received():
                 case._process_write({'state': 'received'}, 'receive')
-                case._notify_customer('customer_complaint_return.mail_template_return_received')
+                if not all(case.line_ids.mapped('keep_goods')):  # goods kept: nothing was received
+                    case._notify_customer('customer_complaint_return.mail_template_return_received')
             if case.state == 'received' and all(case.line_ids.mapped('is_settled')):
                 case._process_write({'state': 'done', 'date_done': fields.Datetime.now()}, 'finish')
                 case._notify_customer('customer_complaint_return.mail_template_return_done')
 
     def _is_fully_received(self):
-        receipt_moves = self.line_ids.move_ids.filtered(lambda move: move._is_customer_return_receipt())
+        """Whether every good to come back came back (goods the customer keeps come back never)."""
+        lines = self.line_ids.filtered(lambda line: not line.keep_goods)
+        if not lines:
+            return bool(self.line_ids)
+        receipt_moves = lines.move_ids.filtered(lambda move: move._is_customer_return_receipt())
         return bool(receipt_moves) and all(move.state in ('done', 'cancel') for move in receipt_moves) \
             and any(move.state == 'done' for move in receipt_moves)
 

@@ -9,6 +9,7 @@ from odoo.addons.customer_complaint_return.const import (
     DISPOSITIONS,
     GOODS_CONDITIONS,
     GROUP_USER,
+    KEEP_GOODS_DISPOSITIONS,
     RETURN_ACTIVE_STATES,
     RETURN_REVIEW_STATES,
     SEND_BACK_DISPOSITIONS,
@@ -25,7 +26,8 @@ class CustomerReturnLine(models.Model):
     _order = 'return_id, sequence, id'
     _check_company_auto = True
     # The approved quantity is the review's; the received, credited... figures are computed.
-    _process_fields = ('qty_approved', 'move_ids', 'credit_line_ids', 'rule_id')
+    _process_fields = ('qty_approved', 'move_ids', 'credit_line_ids', 'rule_id', 'keep_goods',
+                       'restocking_fee_percent', 'return_location_id')
 
     return_id = fields.Many2one('customer.return', string="Return", required=True, index=True, ondelete='cascade')
     sequence = fields.Integer(default=10)
@@ -72,6 +74,21 @@ class CustomerReturnLine(models.Model):
         'customer.return.rule', string="Return Rule", readonly=True, copy=False, ondelete='set null',
         check_company=True, groups='base.group_user',  # internal policy, never on the portal
         help="The return rule that decided this line when the request was submitted.")
+    # What the rule decided for the goods and the refund (customer_return_policy.py).
+    keep_goods = fields.Boolean(
+        string="Customer Keeps the Goods", readonly=True, copy=False,
+        help="Refunded or replaced without the goods coming back: no receipt, the approved quantity counts "
+             "as accepted.")
+    restocking_fee_percent = fields.Float(
+        string="Restocking Fee (%)", digits=(16, 2), readonly=True, copy=False,
+        help="Share of the credited value kept as a restocking fee, on its own line of the credit note.")
+    restocking_fee = fields.Monetary(
+        compute='_compute_restocking_fee', currency_field='currency_id',
+        help="Restocking fee of the goods to refund, untaxed: deducted on the credit note.")
+    return_location_id = fields.Many2one(
+        'stock.location', string="Comes Back To", readonly=True, copy=False, check_company=True,
+        help="Where the goods come back to, as the return rule decided; empty: the return location of the "
+             "delivery's warehouse.")
 
     # Receipt and inspection
     move_ids = fields.One2many('stock.move', 'customer_return_line_id', string="Stock Moves", readonly=True)
@@ -125,7 +142,7 @@ class CustomerReturnLine(models.Model):
     # ------------------------------------------------------------------
     @api.depends('sale_line_id', 'move_ids.state')
     def _compute_returnable(self):
-        figures = self.sale_line_id._get_customer_return_figures(exclude_moves=self.move_ids)
+        figures = self.sale_line_id._get_customer_return_figures(exclude_moves=self.move_ids, exclude_lines=self)
         for line in self:
             line_figures = figures.get(line.sale_line_id)
             line.qty_delivered = line_figures['delivered'] if line_figures else 0.0
@@ -211,17 +228,37 @@ class CustomerReturnLine(models.Model):
         return ", ".join(f"{qty:g} {product.uom_id.name} {product.display_name}"
                          for product, qty in loose.items()) or False
 
-    @api.depends('qty_received', 'qty_rejected')
+    @api.depends('qty_received', 'qty_rejected', 'keep_goods', 'qty_approved')
     def _compute_qty_accepted(self):
         for line in self:
-            line.qty_accepted = max(line.qty_received - line.qty_rejected, 0.0)
+            # Goods the customer keeps are accepted once approved: nothing to receive or inspect.
+            received = line.qty_approved if line.keep_goods else line.qty_received
+            line.qty_accepted = max(received - line.qty_rejected, 0.0)
 
-    @api.depends('credit_line_ids.parent_state', 'credit_line_ids.quantity', 'credit_line_ids.price_subtotal')
+    @api.depends('restocking_fee_percent', 'disposition', 'quantity', 'qty_approved', 'sale_line_id.price_unit',
+                 'sale_line_id.discount')
+    def _compute_restocking_fee(self):
+        for line in self:
+            quantity = line.qty_approved or line.quantity
+            fee = line.restocking_fee_percent / 100.0 * line._get_unit_value() * quantity \
+                if line.disposition == 'refund' else 0.0
+            line.restocking_fee = line.currency_id.round(fee) if line.currency_id else fee
+
+    def _get_unit_value(self):
+        """Price of one unit of the line after discount, in the order's currency."""
+        self.ensure_one()
+        sale_line = self.sale_line_id
+        return sale_line.price_unit * (1.0 - (sale_line.discount or 0.0) / 100.0)
+
+    @api.depends('credit_line_ids.parent_state', 'credit_line_ids.quantity', 'credit_line_ids.price_subtotal',
+                 'credit_line_ids.is_restocking_fee')
     def _compute_credited(self):
         for line in self:
             posted = line.credit_line_ids.filtered(lambda aml: aml.parent_state == 'posted')
+            goods = posted.filtered(lambda aml: not aml.is_restocking_fee)
             line.qty_credited = sum(
-                aml.product_uom_id._compute_quantity(aml.quantity, line.product_uom_id) for aml in posted)
+                aml.product_uom_id._compute_quantity(aml.quantity, line.product_uom_id) for aml in goods)
+            # net of the restocking fee (its lines are negative)
             line.amount_credited = sum(posted.mapped('price_subtotal'))
 
     @api.depends('qty_accepted', 'disposition', 'state', 'credit_line_ids.parent_state',
@@ -251,6 +288,32 @@ class CustomerReturnLine(models.Model):
             allocation.append((invoice_line, invoice_line.product_uom_id.round(
                 unit._compute_quantity(taken, invoice_line.product_uom_id, round=False))))
         return [(invoice_line, qty) for invoice_line, qty in allocation if invoice_line.product_uom_id.compare(qty, 0.0) > 0]
+
+    def _prepare_restocking_fee_line_vals(self, goods_vals, currency):
+        """Values of the credit note line deducting this line's restocking fee from the goods
+        credited by ``goods_vals`` (their credit note line), or None: one unit of the company's
+        fee product taken back (quantity -1), the goods' taxes and analytics, so that the fee
+        is taxed as the goods were and accounting sees it on its own account."""
+        self.ensure_one()
+        if not self.restocking_fee_percent or self.disposition != 'refund':
+            return None
+        value = goods_vals['price_unit'] * goods_vals['quantity'] * (1.0 - (goods_vals.get('discount') or 0.0) / 100.0)
+        fee = currency.round(value * self.restocking_fee_percent / 100.0)
+        if currency.is_zero(fee):
+            return None
+        product = self.company_id._get_restocking_fee_product()
+        return {
+            'product_id': product.id,
+            'product_uom_id': product.uom_id.id,
+            'name': self.env._("Restocking fee %(percent)s%% on %(product)s",
+                               percent=f"{self.restocking_fee_percent:g}", product=self.product_id.display_name),
+            'quantity': -1.0,
+            'price_unit': fee,
+            'tax_ids': goods_vals.get('tax_ids'),
+            'analytic_distribution': goods_vals.get('analytic_distribution'),
+            'customer_return_line_id': self.id,
+            'is_restocking_fee': True,
+        }
 
     def _qty_credited_in_sale_unit(self):
         """Quantity on the credit notes of this line that are not cancelled (drafts included)."""
@@ -369,6 +432,11 @@ class CustomerReturnLine(models.Model):
         return result
 
     def _check_disposition_change(self, disposition):
+        kept = self.filtered('keep_goods') if disposition not in KEEP_GOODS_DISPOSITIONS else self.browse()
+        if kept:
+            raise UserError(self.env._(
+                "The customer keeps the goods of %(products)s: they can only be refunded or replaced.",
+                products=", ".join(kept.product_id.mapped('display_name'))))
         settled = self.filtered(lambda line: line.disposition != disposition and (
             line.qty_sent_back or line.qty_replaced or line.qty_scrapped
             or line.credit_line_ids.filtered(lambda aml: aml.parent_state != 'cancel')))

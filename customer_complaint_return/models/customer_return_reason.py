@@ -23,4 +23,10 @@ class CustomerReturnReason(models.Model):
         string="Photo Required",
         help="Customers requesting a return on the portal for this reason must add a photo of the goods.")
 
+    # Restocking fees are never charged when the company is at fault (unless a rule says so).
+    is_company_fault = fields.Boolean(
+        string="Company's Fault",
+        help="Goods returned for this reason are the company's fault (defective, damaged, wrong item): "
+             "return rules charge no restocking fee on them unless the rule charges defective goods too.")
+
     _name_company_uniq = models.Constraint('unique(name, company_id)', "A return reason with this name already exists.")

@@ -9,8 +9,9 @@ import math
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import float_compare
 
-from odoo.addons.customer_complaint_return.const import CHANNELS
+from odoo.addons.customer_complaint_return.const import CHANNELS, KEEP_GOODS_DISPOSITIONS
 from odoo.addons.customer_complaint_return.models.customer_process_mixin import check_finite_numbers
 
 RULE_ACTIONS = [
@@ -56,6 +57,10 @@ class CustomerReturnRule(models.Model):
         help="Value of the requested goods (unit price after discount times quantity, in the company's "
              "currency), at most. 0: no limit.")
     channel = fields.Selection(CHANNELS, help="Only requests received through this channel. Empty: any channel.")
+    customer_return_rate_max = fields.Float(
+        string="Customer Return Rate Up To (%)", digits=(16, 2),
+        help="The customer's return rate (value returned / value delivered over the last 12 months, in "
+             "this company), at most. 0: no limit.")
 
     # ------------------------------------------------------------------
     # Decision
@@ -63,20 +68,24 @@ class CustomerReturnRule(models.Model):
     action = fields.Selection(RULE_ACTIONS, string="Decision", required=True, default='review')
     message = fields.Text(
         translate=True, help="Shown to the customer when this rule refuses a request.")
-    # Later: what happens to the goods and the refund (stored now, applied by a later version).
     keep_goods = fields.Boolean(
         string="Customer Keeps the Goods",
-        help="Refund without taking the goods back (not applied yet).")
+        help="Refund or replace without taking the goods back: no receipt, for goods not worth the "
+             "shipping. Only on lines to refund or replace.")
     restocking_fee_percent = fields.Float(
-        string="Restocking Fee (%)",
-        help="Share of the refund kept as a restocking fee (not applied yet).")
+        string="Restocking Fee (%)", digits=(16, 2),
+        help="Share of the credited value kept as a restocking fee: a line of its own on the credit note, "
+             "with the company's restocking fee product and the taxes of the goods. Never charged when "
+             "the return reason is the company's fault, unless the next option is set.")
     fee_on_defective = fields.Boolean(
-        string="Fee on Defective Goods Too",
-        help="Charge the restocking fee also on goods declared damaged or defective (not applied yet).")
+        string="Fee on Company's Fault Too",
+        help="Charge the restocking fee also when the return reason is the company's fault (defective, "
+             "damaged, wrong item).")
     return_location_id = fields.Many2one(
         'stock.location', string="Return Location", check_company=True,
         domain="[('usage', '=', 'internal')]",
-        help="Where the goods of the lines this rule decides come back to (not applied yet).")
+        help="Where the goods of the lines this rule decides come back to (e.g. a refurbishing centre), "
+             "instead of the return location of the delivery's warehouse.")
 
     # ------------------------------------------------------------------
     # CRUD
@@ -105,17 +114,18 @@ class CustomerReturnRule(models.Model):
     # Constraints
     # ------------------------------------------------------------------
     @api.constrains('days_since_delivery_min', 'days_since_delivery_max', 'value_min', 'value_max',
-                    'restocking_fee_percent')
+                    'restocking_fee_percent', 'customer_return_rate_max')
     def _check_numbers(self):
         for rule in self:
             numbers = (rule.days_since_delivery_min, rule.days_since_delivery_max, rule.value_min, rule.value_max,
-                       rule.restocking_fee_percent)
+                       rule.restocking_fee_percent, rule.customer_return_rate_max)
             if any(not math.isfinite(number) or number < 0 for number in numbers):
                 raise ValidationError(self.env._(
                     "Rule %(name)s: days, values and fees cannot be negative.", name=rule.name))
-            if rule.restocking_fee_percent > 100:
+            if rule.restocking_fee_percent > 100 or rule.customer_return_rate_max > 100:
                 raise ValidationError(self.env._(
-                    "Rule %(name)s: the restocking fee is a percentage, between 0 and 100.", name=rule.name))
+                    "Rule %(name)s: the restocking fee and the return rate are percentages, between 0 and 100.",
+                    name=rule.name))
             for low, high in ((rule.days_since_delivery_min, rule.days_since_delivery_max),
                               (rule.value_min, rule.value_max)):
                 if high and low > high:
@@ -128,6 +138,18 @@ class CustomerReturnRule(models.Model):
             if rule.action == 'refuse' and not (rule.message or '').strip():
                 raise ValidationError(self.env._(
                     "Rule %(name)s refuses requests: give the message the customer reads.", name=rule.name))
+
+    @api.constrains('action', 'keep_goods', 'return_location_id', 'restocking_fee_percent')
+    def _check_outcome(self):
+        for rule in self:
+            if rule.action == 'refuse' and (rule.keep_goods or rule.return_location_id or rule.restocking_fee_percent):
+                raise ValidationError(self.env._(
+                    "Rule %(name)s refuses requests: it cannot also keep the goods, charge a fee or choose where "
+                    "goods come back.", name=rule.name))
+            if rule.keep_goods and rule.return_location_id:
+                raise ValidationError(self.env._(
+                    "Rule %(name)s lets the customer keep the goods: they come back nowhere, remove the return "
+                    "location.", name=rule.name))
 
     @api.constrains('domain')
     def _check_domain(self):
@@ -167,20 +189,30 @@ class CustomerReturnRule(models.Model):
         whoever submits). Lines no rule matches are left out: they are reviewed.
 
         Each rule filters the lines still undecided once (one ``filtered_domain`` per rule),
-        then its figures are compared in memory: the cost does not grow with the lines."""
+        then its figures are compared in memory: the cost does not grow with the lines. The
+        figures are read once, and only when a rule asks for them."""
         decisions = {}
-        facts = None
+        facts = {}
         for company, company_lines in lines.grouped('company_id').items():
             undecided = company_lines
             for rule in self.sudo().browse(self._get_active_rule_ids(company.id)):
-                if facts is None and rule._needs_figures():
-                    facts = self._get_line_facts(lines)
+                rule._complete_facts(lines, facts)
                 matched = rule._select_lines(undecided, facts)
                 decisions.update(dict.fromkeys(matched, rule))
                 undecided -= matched
                 if not undecided:
                     break
         return decisions
+
+    def _complete_facts(self, lines, facts):
+        """Add to ``facts`` the figures of ``lines`` this rule compares, once: the days since
+        delivery and values (``figures``), the customers' return rates (``customer_rates``)."""
+        self.ensure_one()
+        if self._needs_figures() and 'figures' not in facts:
+            facts['figures'] = self._get_line_facts(lines)
+        if self.customer_return_rate_max and 'customer_rates' not in facts:
+            facts['customer_rates'] = self._get_customer_rates(lines)
+        return facts
 
     def _needs_figures(self):
         self.ensure_one()
@@ -194,8 +226,12 @@ class CustomerReturnRule(models.Model):
         if self.channel:
             candidates = candidates.filtered(lambda line: line.return_id.channel == self.channel)
         if self._needs_figures():
-            candidates = candidates.filtered(lambda line: self._match_figures(*facts[line.id]))
-        return lines.browse(candidates.ids)
+            candidates = candidates.filtered(lambda line: self._match_figures(*facts['figures'][line.id]))
+        if self.customer_return_rate_max:
+            rates = facts['customer_rates']
+            candidates = candidates.filtered(
+                lambda line: float_compare(rates[line.id], self.customer_return_rate_max, precision_digits=2) <= 0)
+        return candidates.with_env(lines.env)  # (unsaved lines too: the portal's preview)
 
     def _match_figures(self, days, value):
         """Whether the days since delivery and the value of a line are within this rule's limits
@@ -218,18 +254,45 @@ class CustomerReturnRule(models.Model):
         rates = {}
         facts = {}
         for line in lines.sudo():
-            sale_line = line.sale_line_id
             company = line.company_id
             date_request = line.return_id.date_request or fields.Date.context_today(self)
-            currency = sale_line.currency_id or company.currency_id
+            currency = line.sale_line_id.currency_id or company.currency_id
             key = (currency, company, date_request)
             if key not in rates:
                 rates[key] = self.env['res.currency']._get_conversion_rate(
                     currency, company.currency_id, company, date_request)
-            amount = sale_line.price_unit * (1.0 - (sale_line.discount or 0.0) / 100.0) * line.quantity
             days = (date_request - line.date_delivered).days if line.date_delivered else None
-            facts[line.id] = (days, company.currency_id.round(amount * rates[key]))
+            facts[line.id] = (days, company.currency_id.round(line._get_unit_value() * line.quantity * rates[key]))
         return facts
+
+    @api.model
+    def _get_customer_rates(self, lines):
+        """{line id: the return rate of its customer in its company, in percent}: one figure per
+        customer and company (res.partner._get_customer_return_rates)."""
+        rates = {}
+        lines = lines.sudo()
+        for company, company_lines in lines.grouped('company_id').items():
+            per_customer = company_lines.return_id.partner_id._get_customer_return_rates(company)
+            for line in company_lines:
+                rates[line.id] = per_customer.get(line.return_id.partner_id.commercial_partner_id, 0.0)
+        return rates
+
+    def _prepare_line_decision(self, line):
+        """Values of ``line`` this rule decides (``self`` empty: no rule decides it): the rule,
+        whether the customer keeps the goods (lines to refund or replace only), the restocking
+        fee (never when the company is at fault, unless the rule says so) and where the goods
+        come back to."""
+        if not self:
+            return {'rule_id': False, 'keep_goods': False, 'restocking_fee_percent': 0.0, 'return_location_id': False}
+        self.ensure_one()
+        keep = self.keep_goods and line.disposition in KEEP_GOODS_DISPOSITIONS
+        charged = self.fee_on_defective or not line.reason_id.is_company_fault
+        return {
+            'rule_id': self.id,
+            'keep_goods': keep,
+            'restocking_fee_percent': self.restocking_fee_percent if charged else 0.0,
+            'return_location_id': self.return_location_id.id if not keep else False,
+        }
 
     # ------------------------------------------------------------------
     # Actions

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.customer_complaint_return.const import DIGEST_FREQUENCIES, RECURRENCE_BASES, SEVERITIES
 from odoo.addons.customer_complaint_return.models.customer_process_mixin import check_finite_numbers
@@ -17,6 +17,21 @@ class ResCompany(models.Model):
     return_require_condition = fields.Boolean(
         string="Condition of Goods Required", default=True,
         help="Customer service must give the condition of the goods on every line before submitting a return.")
+    return_restocking_fee_product_id = fields.Many2one(
+        'product.product', string="Restocking Fee Product", check_company=True,
+        domain="[('type', '=', 'service')]",
+        help="Product of the restocking fee lines of credit notes (its income account and analytics). "
+             "Empty: the addon's Restocking Fee service.")
+
+    def _get_restocking_fee_product(self):
+        """The product of this company's restocking fee lines."""
+        self.ensure_one()
+        product = self.return_restocking_fee_product_id or self.env.ref(
+            'customer_complaint_return.product_restocking_fee', raise_if_not_found=False)
+        if not product:
+            raise UserError(self.env._(
+                "Choose the restocking fee product of %(company)s in the Returns settings.", company=self.name))
+        return product.sudo()
 
     # ------------------------------------------------------------------
     # Follow-up: service levels, escalation, corrective actions, digest

@@ -5,6 +5,8 @@ class ResConfigSettings(models.TransientModel):
     _inherit = 'res.config.settings'
 
     return_window_days = fields.Integer(related='company_id.return_window_days', readonly=False)
+    return_restocking_fee_product_id = fields.Many2one(
+        related='company_id.return_restocking_fee_product_id', readonly=False)
     return_review_hours = fields.Float(related='company_id.return_review_hours', readonly=False)
     return_require_condition = fields.Boolean(related='company_id.return_require_condition', readonly=False)
 

@@ -38,12 +38,14 @@ class SaleOrderLine(models.Model):
         return (outgoing | others.filtered(lambda move: move._is_to_customer()),
                 incoming | others.filtered(lambda move: move._is_customer_return_receipt()))
 
-    def _get_customer_return_figures(self, exclude_moves=None):
+    def _get_customer_return_figures(self, exclude_moves=None, exclude_lines=None):
         """Per line, in the line's unit (kits: whole kits): what went to the customer
         (``delivered``), came back (``returned``), is on its way back outside ``exclude_moves``
-        (``coming_back``), what the customer may still return (``returnable``) and the day of
-        the last delivery (``date_delivered``)."""
+        (``coming_back``), what the customer may still return (``returnable``: less the goods
+        refunded or replaced that the customer keeps, on return lines outside ``exclude_lines``)
+        and the day of the last delivery (``date_delivered``)."""
         exclude_moves = exclude_moves or self.env['stock.move']
+        kept = self._get_customer_kept_quantities(exclude_lines)
         figures = {}
         for line in self:
             per_unit = line._get_return_goods_per_unit()
@@ -56,10 +58,20 @@ class SaleOrderLine(models.Model):
                 'delivered': line._count_units(line._count_goods(delivered), per_unit),
                 'returned': line._count_units(line._count_goods(returned), per_unit),
                 'coming_back': line._count_units(line._count_goods(coming_back), per_unit),
-                'returnable': max(line._count_units(held, per_unit), 0.0),
+                'returnable': max(line._count_units(held, per_unit) - kept.get(line, 0.0), 0.0),
                 'date_delivered': max(delivered.mapped('date'), default=False),
             }
         return figures
+
+    def _get_customer_kept_quantities(self, exclude_lines=None):
+        """{line: quantity in its unit} that approved returns let the customer keep (refunded or
+        replaced without the goods coming back), outside the return lines ``exclude_lines``."""
+        kept = defaultdict(float)
+        return_lines = self.sudo().customer_return_line_ids.filtered(
+            lambda return_line: return_line.keep_goods and return_line.state in RETURN_ACTIVE_STATES)
+        for return_line in return_lines - (exclude_lines or self.env['customer.return.line']).sudo():
+            kept[return_line.sale_line_id] += return_line.qty_approved
+        return kept
 
     # ------------------------------------------------------------------
     # Goods of a unit of the line: the product, or a kit's components
@@ -144,7 +156,9 @@ class SaleOrderLine(models.Model):
 
         invoiced = sum(in_line_unit(aml, aml.quantity) for aml in invoice_lines)
         credited = sum(in_line_unit(aml, aml.quantity) for aml in refund_lines)
-        left = invoiced - credited - self.qty_delivered
+        # Goods a return lets the customer keep are still delivered, yet to credit.
+        kept = self._get_customer_kept_quantities().get(self, 0.0)
+        left = invoiced - credited - self.qty_delivered + kept
         unlinked = sum(in_line_unit(aml, aml.quantity) for aml in refund_lines
                        if aml.move_id.reversed_entry_id not in invoice_lines.move_id)
         allocation = []
@@ -169,6 +183,7 @@ class SaleOrderLine(models.Model):
     # ------------------------------------------------------------------
     @api.depends('customer_return_line_ids.qty_rejected', 'customer_return_line_ids.qty_sent_back',
                  'customer_return_line_ids.disposition', 'customer_return_line_ids.state',
+                 'customer_return_line_ids.keep_goods',
                  'customer_return_line_ids.credit_line_ids.quantity',
                  'customer_return_line_ids.credit_line_ids.parent_state')
     def _compute_qty_to_invoice(self):
@@ -190,3 +205,6 @@ class SaleOrderLine(models.Model):
                 line.qty_to_invoice -= sum(return_line._qty_credited_in_sale_unit() for return_line in return_lines)
             elif line.product_id.invoice_policy == 'delivery':
                 line.qty_to_invoice += sum(return_line._qty_rejected_in_transit() for return_line in return_lines)
+                # goods credited that the customer keeps stay delivered: not to invoice again
+                line.qty_to_invoice -= sum(return_line._qty_credited_in_sale_unit()
+                                           for return_line in return_lines if return_line.keep_goods)

@@ -17,6 +17,9 @@ class CustomerReturnRuleTest(models.TransientModel):
         string="Tested Rule Matches", compute='_compute_decision',
         help="The conditions of the tested rule hold for the line, whether or not an earlier rule decides it.")
     note = fields.Char(compute='_compute_decision')
+    outcome = fields.Char(
+        compute='_compute_decision', help="What the customer reads about this line: the decision, whether they "
+                                          "keep the goods, the restocking fee, where to send the goods.")
 
     @api.depends('line_id', 'tested_rule_id')
     def _compute_decision(self):
@@ -28,8 +31,9 @@ class CustomerReturnRuleTest(models.TransientModel):
             wizard.rule_id = rule
             wizard.action = rule.action if rule else ('review' if line else False)
             wizard.tested_rule_matches = bool(line and tested and tested._select_lines(
-                line, Rule._get_line_facts(line) if tested._needs_figures() else {}))
+                line, tested._complete_facts(line, {})))
             wizard.note = wizard._describe(line, rule, tested)
+            wizard.outcome = line.return_id._describe_outcome(line, rule)['summary'] if line else False
 
     def _describe(self, line, rule, tested):
         if not line:

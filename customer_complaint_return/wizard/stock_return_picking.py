@@ -13,6 +13,8 @@ class StockReturnPicking(models.TransientModel):
         domain="[('company_id', '=', company_id), ('commercial_partner_id', '=', commercial_partner_id),"
                " ('state', 'in', %s)]" % (list(RETURN_OPEN_STATES),),
         help="Open return case of this customer the returned goods belong to.")
+    # Set by a return case whose rules send goods elsewhere (customer.return.rule.return_location_id).
+    customer_return_location_id = fields.Many2one('stock.location', string="Return To")
     create_customer_return = fields.Boolean(
         string="Track as a Customer Return", compute='_compute_create_customer_return', store=True, readonly=False,
         help="Create a return case for these goods, so that their inspection and refund are followed.")
@@ -30,6 +32,17 @@ class StockReturnPicking(models.TransientModel):
         for wizard in self:
             wizard.create_customer_return = wizard.show_customer_return and not wizard.customer_return_id \
                 and bool(wizard.picking_id.sale_id)
+
+    def _prepare_picking_default_values(self):
+        values = super()._prepare_picking_default_values()
+        location = self.customer_return_location_id
+        if location:
+            values['location_dest_id'] = location.id
+            # Goods received in another warehouse are that warehouse's receipt.
+            warehouse = location.warehouse_id
+            if warehouse and warehouse != self.picking_id.picking_type_id.warehouse_id:
+                values['picking_type_id'] = warehouse.in_type_id.id or values['picking_type_id']
+        return values
 
     def _create_return(self):
         picking = super()._create_return()

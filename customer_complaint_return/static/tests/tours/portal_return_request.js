@@ -37,6 +37,10 @@ registry.category("web_tour.tours").add("customer_complaint_return_portal_return
             run: "selectByLabel Defective",
         },
         {
+            content: "The line tells what will happen before submitting",
+            trigger: "tr[data-product='Office Chair'] .o_ccr_outcome.text-success:contains('reviewed by our team')",
+        },
+        {
             content: "Describe the problem",
             trigger: "textarea#ccr_return_description",
             run: "edit The legs bend under load.",
