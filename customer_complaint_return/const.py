@@ -76,7 +76,15 @@ DISPOSITIONS = [
     ('repair', "Repair"),
     ('return', "Return to Customer"),
     ('scrap', "Scrap"),
+    ('exchange', "Exchange"),
+    ('store_credit', "Store Credit"),
 ]
+# Dispositions credited by a credit note of the original invoice (store credit: then turned into
+# a gift card or eWallet balance instead of money).
+CREDITED_DISPOSITIONS = ('refund', 'store_credit')
+# Dispositions whose received goods are refunded on the order (``to_refund``): credited, or
+# invoiced against the goods given in exchange.
+REFUNDED_DISPOSITIONS = ('refund', 'exchange', 'store_credit')
 # Dispositions that send the accepted goods back to the customer.
 SEND_BACK_DISPOSITIONS = ('repair', 'return')
 # Dispositions that need no goods back: the customer may keep them when a return rule says so.

@@ -58,7 +58,7 @@ import harness
 DB_CORE = "ccr_bench_core"
 DB_ADDON = "ccr_bench_addon"
 DB_OCA = "ccr_bench_oca"
-CORE_MODULES = ["sale_stock", "account"]
+CORE_MODULES = ["sale_stock", "account", "repair", "sale_loyalty"]
 OCA_MODULE = "rma_sale"
 
 ORDERED_QTY = 5

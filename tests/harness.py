@@ -208,7 +208,7 @@ def odoo(config, *args, check=True):
 
 # Installed beside the addon in the test database: kits (phantom bills of materials) are
 # tested there, as most databases that sell kits have Manufacturing.
-TEST_EXTRA_MODULES = ("mrp",)
+TEST_EXTRA_MODULES = ("mrp", "stock_delivery")
 
 
 def install_modules(config, database, modules, with_demo=False):

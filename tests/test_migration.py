@@ -109,3 +109,23 @@ class TestScheduledActionsUpdate(common.ComplaintCommon):
             "SELECT name, noupdate FROM ir_model_data WHERE module = 'customer_complaint_return' AND name IN %s",
             [SCHEDULED_ACTIONS])
         self.assertEqual(dict(self.env.cr.fetchall()), dict.fromkeys(SCHEDULED_ACTIONS, True))
+
+    def test_19_0_1_3_0_marks_the_reasons_that_are_the_companys_fault(self):
+        path = os.path.join(os.path.dirname(addon.__file__), 'migrations', '19.0.1.3.0', 'post-migrate.py')
+        spec = importlib.util.spec_from_file_location('ccr_migration_19_0_1_3_0', path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        Reason = self.env['customer.return.reason'].sudo()
+        reasons = {name: self.env.ref(f'customer_complaint_return.return_reason_{name}').sudo()
+                   for name in ('defective', 'damaged', 'wrong_item', 'not_as_described', 'not_needed', 'repair')}
+        own = Reason.create({'name': "Own reason (migration test)"})
+        (own | Reason.concat(*reasons.values())).write({'is_company_fault': False})
+        self.env.flush_all()
+        migration.migrate(self.env.cr, '19.0.1.2.0')
+        migration.migrate(self.env.cr, '19.0.1.2.0')  # a second run changes nothing
+        self.env.invalidate_all()
+        self.assertEqual({name: reason.is_company_fault for name, reason in reasons.items()}, {
+            'defective': True, 'damaged': True, 'wrong_item': True, 'not_as_described': True,
+            'not_needed': False, 'repair': False})
+        self.assertFalse(own.is_company_fault)
+        migration.migrate(self.env.cr, None)  # a new install: nothing to do

@@ -22,6 +22,7 @@ class TestReturnI18n(return_common.ReturnCommon):
         Line = self.env_zh['customer.return.line']
         self.assertEqual(dict(Line._fields['disposition']._description_selection(self.env_zh)), {
             'refund': "退款", 'replace': "换货", 'repair': "维修", 'return': "退回客户", 'scrap': "报废",
+            'exchange': "调换", 'store_credit': "店铺储值",
         })
         fields = Line.fields_get(['disposition', 'qty_returnable', 'reason_id'], ['string'])
         self.assertEqual(fields['disposition']['string'], "处理方式")

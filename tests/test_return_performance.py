@@ -58,7 +58,7 @@ class TestReturnPerformance(return_common.ReturnCommon):
         # can be printed, the mail is queued for the mail queue to print the authorization when it
         # sends it (test_reports): not printed here. Our checks, the allocation to the deliveries and
         # the approved quantities are read and written in batches.
-        budget = 247 if common.pdf_rendering_available(self.env) else 217
+        budget = 264 if common.pdf_rendering_available(self.env) else 234  # +17: Odoo's repair, sale_loyalty, stock_delivery
         with self.assertQueryCount(ccr_manager=budget):
             case.action_approve()
         self.assertEqual(case.state, 'approved')
@@ -155,7 +155,7 @@ class TestReturnStepBudgets(return_common.ReturnCommon):
     def test_approve_budget(self):
         case = self._case('approve')
         # the authorization is printed by the mail queue, not in the click (test_reports)
-        budget = 130 if common.pdf_rendering_available(self.env) else 100
+        budget = 138 if common.pdf_rendering_available(self.env) else 108  # +8: Odoo's repair, sale_loyalty, stock_delivery
         with self.assertQueryCount(ccr_manager=budget):
             case.action_approve()
             self.env.flush_all()
@@ -166,7 +166,7 @@ class TestReturnStepBudgets(return_common.ReturnCommon):
     def test_receive_budget(self):
         case = self._case('receive')
         receipt = case.picking_ids
-        with self.assertQueryCount(ccr_warehouse=121):
+        with self.assertQueryCount(ccr_warehouse=125):  # +4: Odoo's repair, sale_loyalty, stock_delivery
             receipt.move_ids.quantity = 2.0
             receipt.move_ids.picked = True
             receipt.button_validate()
@@ -199,7 +199,8 @@ class TestReturnStepBudgets(return_common.ReturnCommon):
     def test_warehouse_return_button_budget(self):
         # A case made by the warehouse's Return button costs no more than one made in the form.
         delivery = self._fresh(self.delivery)
-        with self.assertQueryCount(ccr_warehouse=101):
+        # +8: Odoo's repair, sale_loyalty, stock_delivery
+        with self.assertQueryCount(ccr_warehouse=109):
             wizard = self.env['stock.return.picking'].with_context(
                 active_model='stock.picking', active_id=delivery.id, active_ids=delivery.ids,
             ).create({'picking_id': delivery.id})

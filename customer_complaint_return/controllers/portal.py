@@ -522,10 +522,38 @@ class CustomerCasePortal(CustomerPortal):
             'require_condition': order_sudo.company_id.return_require_condition,
             'form': form,
             'errors': list(errors),
+            'exchange_variants': self._exchange_variants(preview),
             'max_files': max_files,
             'max_mb': max_mb,
         })
         return values
+
+    @staticmethod
+    def _exchange_variants(preview):
+        """{sale line id: the other variants of its product the customer may take in exchange}."""
+        variants = {}
+        for line in preview.line_ids:
+            template = line.product_id.product_tmpl_id
+            others = template.product_variant_ids.filtered(
+                lambda variant: variant != line.product_id and variant.sale_ok and variant.active)
+            if others:
+                variants[line.sale_line_id.id] = others
+        return variants
+
+    def _check_exchanges(self, preview, wanted, reason, errors):
+        """An exchange on the portal is for another variant of the same product: the one chosen."""
+        if reason.default_disposition != 'exchange':
+            return
+        variants = self._exchange_variants(preview)
+        for sale_line, values in wanted.items():
+            if values['quantity'] <= 0:
+                continue
+            chosen = values.get('exchange_product_id')
+            if not chosen:
+                errors.append(request.env._("%(product)s: choose the variant you want instead.",
+                                            product=sale_line.product_id.display_name))
+            elif chosen not in variants.get(sale_line.id, request.env['product.product']).ids:
+                raise Forbidden()
 
     def _parse_return_lines(self, order_sudo, errors):
         """{sale line: {quantity, condition, lots}} of the posted lines with a quantity; ids that
@@ -555,6 +583,7 @@ class CustomerCasePortal(CustomerPortal):
                 'quantity': quantity,
                 'condition': form.get(f'condition_{line.id}') or False,
                 'lot_ids': lot_ids,
+                'exchange_product_id': self._to_int(form.get(f'exchange_{line.id}')),
             }
         return wanted
 
@@ -605,6 +634,7 @@ class CustomerCasePortal(CustomerPortal):
         reason = self._return_reasons(order_sudo).filtered(lambda r: r.id == self._to_int(reason_id))
         available = self._available_quantities(preview)
         conditions = dict(GOODS_CONDITIONS)
+        variants = {sale_line_id: products.ids for sale_line_id, products in self._exchange_variants(preview).items()}
         asked = lines if isinstance(lines, dict) else {}
         preview.reason_id = reason
         for line in preview.line_ids:
@@ -614,10 +644,13 @@ class CustomerCasePortal(CustomerPortal):
                     quantity, available[line.sale_line_id.id], precision_rounding=line.product_uom_id.rounding) > 0:
                 continue
             condition = values.get('condition')
+            disposition = reason.default_disposition or 'refund'
+            exchange = self._to_int(values.get('exchange')) if disposition == 'exchange' else None
             line.update({
                 'quantity': quantity,
                 'condition': condition if condition in conditions else False,
-                'disposition': reason.default_disposition or 'refund',
+                'disposition': disposition,
+                'exchange_product_id': exchange if exchange in variants.get(line.sale_line_id.id, []) else False,
             })
         outcomes = preview._preview_rule_outcomes()
         return {
@@ -648,6 +681,7 @@ class CustomerCasePortal(CustomerPortal):
         if not reason:
             errors.append(env._("Choose the reason of the return."))
         uploads = self._read_uploads('photos', errors)
+        self._check_exchanges(preview, wanted, reason, errors)
         if reason.photo_required and not uploads:
             errors.append(env._("Add a photo of the goods: the reason %(reason)s requires one.", reason=reason.name))
         description = self._clean_text(description)
@@ -677,6 +711,7 @@ class CustomerCasePortal(CustomerPortal):
             'quantity': values['quantity'],
             'condition': values['condition'],
             'disposition': disposition,
+            'exchange_product_id': values.get('exchange_product_id') if disposition == 'exchange' else False,
             'lot_ids': [Command.set(list(values['lot_ids']))],
         }) for sale_line, values in wanted.items() if values['quantity'] > 0]
         with request.env.cr.savepoint():

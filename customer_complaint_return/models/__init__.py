@@ -34,6 +34,13 @@ from . import customer_return_rule
 from . import customer_return_policy
 # The customer's return rate on the review banner.
 from . import customer_return_customer_rate
+# Resolutions beyond a refund.
+from . import customer_return_exchange
+from . import customer_return_store_credit
 # SQL views over the tables above: created after them.
 from . import customer_complaint_report
 from . import customer_complaint_dashboard
+# Compensation from a complaint: coupons, gift cards, goodwill credit notes (after the dashboard it extends).
+from . import customer_complaint_compensation
+from . import customer_complaint_dashboard_compensation
+from . import loyalty_card_complaint

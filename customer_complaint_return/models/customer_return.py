@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 from odoo.addons.customer_complaint_return.const import (
     CHANNELS,
+    CREDITED_DISPOSITIONS,
     DISPOSITION_BY_DEMAND,
     GROUP_APPROVER,
     GROUP_FINANCE,
@@ -16,6 +17,7 @@ from odoo.addons.customer_complaint_return.const import (
     GROUP_STOCK,
     GROUP_USER,
     RETURN_ACTIVE_STATES,
+    REFUNDED_DISPOSITIONS,
     RETURN_PROCESSING_STATES,
     RETURN_REVIEW_STATES,
     RETURN_STATES,
@@ -187,10 +189,11 @@ class CustomerReturn(models.Model):
             case.delivery_count = len(case.delivery_ids)
             case.credit_note_count = len(case.credit_note_ids)
 
-    @api.depends('credit_note_ids.state', 'credit_note_ids.amount_total')
+    @api.depends('credit_note_ids.state', 'credit_note_ids.amount_total', 'credit_note_ids.move_type')
     def _compute_amount_credited(self):
         for case in self:
-            posted = case.credit_note_ids.filtered(lambda move: move.state == 'posted')
+            # credit notes only: an exchange's invoice (the customer paid more) credits nothing
+            posted = case.credit_note_ids.filtered(lambda move: move.state == 'posted' and move.move_type == 'out_refund')
             case.amount_credited = sum(posted.mapped('amount_total'))
 
     @api.depends('credit_note_ids.state', 'credit_note_ids.payment_state')
@@ -426,7 +429,7 @@ class CustomerReturn(models.Model):
         self.ensure_one()
         per_picking = defaultdict(dict)
         for line in self.line_ids.filtered(lambda line: not line.keep_goods):
-            refund = line.disposition == 'refund'
+            refund = line.disposition in REFUNDED_DISPOSITIONS
             for move, qty in line._allocate_to_deliveries().items():
                 per_picking[move.picking_id, line.return_location_id][move] = (qty, refund)
         for (picking, location), quantities in per_picking.items():
@@ -559,13 +562,15 @@ class CustomerReturn(models.Model):
         """Deliver replacement goods through the order's own delivery route."""
         self._ensure_operator(self.env._("send replacements"))
         self._ensure_state(RETURN_PROCESSING_STATES, self.env._("Sending replacements"))
-        procurements = []
-        for line in self.line_ids.filtered(lambda line: line.qty_to_replace > 0):
-            procurements.append(line._prepare_replacement_procurement())
-        if not procurements:
+        to_replace = self.line_ids.filtered(lambda line: line.qty_to_replace > 0)
+        exchanges = to_replace.filtered(lambda line: line.disposition == 'exchange')
+        procurements = [line._prepare_replacement_procurement() for line in to_replace - exchanges]
+        if not to_replace:
             raise UserError(self.env._("There is nothing to replace."))
         # Checked above: approvers and the warehouse ship replacements; procurement rules are the warehouse's.
-        self.env['stock.rule'].sudo().run(procurements)
+        if procurements:
+            self.env['stock.rule'].sudo().run(procurements)
+        exchanges._order_exchange_goods()  # customer_return_exchange.py
         lines = self.line_ids
         pickings = lines.move_ids.picking_id.filtered(lambda picking: picking.picking_type_code == 'outgoing')
         for picking in pickings.filtered(lambda picking: not picking.customer_return_id):
@@ -911,9 +916,9 @@ class CustomerReturn(models.Model):
         self.ensure_one()
         dispositions = set(self.line_ids.mapped('disposition'))
         users = self.env['res.users']
-        if 'refund' in dispositions:
+        if dispositions & {*CREDITED_DISPOSITIONS, 'exchange'}:  # credit notes, exchange invoices
             users |= finance.get(self.company_id, users)
-        if dispositions - {'refund'}:
+        if dispositions - set(CREDITED_DISPOSITIONS):  # goods to deliver, repair, send back or scrap
             users |= warehouse.get(self.company_id, users)
         return users
 

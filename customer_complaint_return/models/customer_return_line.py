@@ -9,7 +9,9 @@ from odoo.addons.customer_complaint_return.const import (
     DISPOSITIONS,
     GOODS_CONDITIONS,
     GROUP_USER,
+    CREDITED_DISPOSITIONS,
     KEEP_GOODS_DISPOSITIONS,
+    REFUNDED_DISPOSITIONS,
     RETURN_ACTIVE_STATES,
     RETURN_REVIEW_STATES,
     SEND_BACK_DISPOSITIONS,
@@ -27,7 +29,8 @@ class CustomerReturnLine(models.Model):
     _check_company_auto = True
     # The approved quantity is the review's; the received, credited... figures are computed.
     _process_fields = ('qty_approved', 'move_ids', 'credit_line_ids', 'rule_id', 'keep_goods',
-                       'restocking_fee_percent', 'return_location_id')
+                       'restocking_fee_percent', 'return_location_id', 'exchange_sale_line_id',
+                       'store_credit_bonus_percent')
 
     return_id = fields.Many2one('customer.return', string="Return", required=True, index=True, ondelete='cascade')
     sequence = fields.Integer(default=10)
@@ -241,7 +244,7 @@ class CustomerReturnLine(models.Model):
         for line in self:
             quantity = line.qty_approved or line.quantity
             fee = line.restocking_fee_percent / 100.0 * line._get_unit_value() * quantity \
-                if line.disposition == 'refund' else 0.0
+                if line.disposition in CREDITED_DISPOSITIONS else 0.0
             line.restocking_fee = line.currency_id.round(fee) if line.currency_id else fee
 
     def _get_unit_value(self):
@@ -275,7 +278,7 @@ class CustomerReturnLine(models.Model):
         line's own allocation (``sale.order.line._get_credit_allocation``), within the accepted
         goods to refund not on a credit note of this line yet."""
         self.ensure_one()
-        if self.disposition != 'refund' or self.state not in RETURN_ACTIVE_STATES or not self.sale_line_id:
+        if self.disposition not in CREDITED_DISPOSITIONS or self.state not in RETURN_ACTIVE_STATES or not self.sale_line_id:
             return []
         unit = self.product_uom_id
         wanted = self.qty_accepted - self._qty_credited_in_sale_unit()
@@ -295,7 +298,7 @@ class CustomerReturnLine(models.Model):
         fee product taken back (quantity -1), the goods' taxes and analytics, so that the fee
         is taxed as the goods were and accounting sees it on its own account."""
         self.ensure_one()
-        if not self.restocking_fee_percent or self.disposition != 'refund':
+        if not self.restocking_fee_percent or self.disposition not in CREDITED_DISPOSITIONS:
             return None
         value = goods_vals['price_unit'] * goods_vals['quantity'] * (1.0 - (goods_vals.get('discount') or 0.0) / 100.0)
         fee = currency.round(value * self.restocking_fee_percent / 100.0)
@@ -450,7 +453,7 @@ class CustomerReturnLine(models.Model):
         when their goods are to be refunded, and goods sent back for them alike."""
         changed = self.env['stock.move']
         for line in self:
-            refund = line.disposition == 'refund'
+            refund = line.disposition in REFUNDED_DISPOSITIONS
             moves = line.move_ids.filtered(lambda move: move.state != 'cancel' and move.to_refund != refund and (
                 move._is_customer_return_receipt() or move.origin_returned_move_id))
             # After the line's own access checks: the moves are the warehouse's documents.

@@ -10,6 +10,8 @@ from odoo import SUPERUSER_ID, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+from odoo.addons.customer_complaint_return.const import CREDITED_DISPOSITIONS
+
 
 class CustomerReturn(models.Model):
     _inherit = 'customer.return'
@@ -120,7 +122,7 @@ class CustomerReturn(models.Model):
             'action': action,
             'refused': rule.message if action == 'refuse' else False,
             'keep_goods': decision['keep_goods'],
-            'fee_percent': decision['restocking_fee_percent'] if line.disposition == 'refund' else 0.0,
+            'fee_percent': decision['restocking_fee_percent'] if line.disposition in CREDITED_DISPOSITIONS else 0.0,
             'location': rule.return_location_id if decision['return_location_id'] else rule.return_location_id.browse(),
         }
         currency = line.currency_id or line.company_id.currency_id
@@ -131,7 +133,10 @@ class CustomerReturn(models.Model):
     def _outcome_summary(self, line, outcome, currency):
         """The outcome of ``line`` in the customer's words."""
         env = self.env
-        parts = [dict(line._fields['disposition']._description_selection(env)).get(line.disposition, '')]
+        if line.disposition == 'exchange' and line.exchange_product_id:
+            parts = [env._("Exchange for %(product)s", product=line.exchange_product_id.display_name)]
+        else:
+            parts = [dict(line._fields['disposition']._description_selection(env)).get(line.disposition, '')]
         if outcome['action'] == 'auto_approve':
             parts.append(env._("approved at once"))
         else:

@@ -8,7 +8,7 @@ import { rpc } from "@web/core/network/rpc";
 export class ReturnPreview extends Interaction {
     static selector = ".o_ccr_return_form";
     dynamicContent = {
-        ".o_ccr_qty, .o_ccr_condition, .o_ccr_reason": { "t-on-change": this.refresh },
+        ".o_ccr_qty, .o_ccr_condition, .o_ccr_reason, .o_ccr_exchange": { "t-on-change": this.refresh },
     };
 
     async willStart() {
@@ -20,10 +20,12 @@ export class ReturnPreview extends Interaction {
         for (const row of this.el.querySelectorAll("tr.o_ccr_return_line")) {
             const quantity = row.querySelector(".o_ccr_qty");
             const condition = row.querySelector(".o_ccr_condition");
+            const exchange = row.querySelector(".o_ccr_exchange");
             if (quantity && quantity.value) {
                 lines[row.dataset.saleLineId] = {
                     quantity: quantity.value,
                     condition: condition ? condition.value : "",
+                    exchange: exchange ? exchange.value : "",
                 };
             }
         }
