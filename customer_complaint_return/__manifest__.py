@@ -75,6 +75,7 @@ complaints ask the customer for a satisfaction rating.
         'views/customer_portal_views.xml',
         'views/portal_templates.xml',
         'views/customer_return_store_credit_views.xml',
+        'views/customer_return_label_views.xml',
         'views/customer_followup_menus.xml',
         'data/customer_complaint_compensation_data.xml',
         'wizard/customer_complaint_compensation_views.xml',

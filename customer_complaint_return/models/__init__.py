@@ -37,6 +37,7 @@ from . import customer_return_customer_rate
 # Resolutions beyond a refund.
 from . import customer_return_exchange
 from . import customer_return_store_credit
+from . import customer_return_label
 # SQL views over the tables above: created after them.
 from . import customer_complaint_report
 from . import customer_complaint_dashboard

@@ -712,11 +712,12 @@ class CustomerReturn(models.Model):
     # ------------------------------------------------------------------
     # Customer feedback
     # ------------------------------------------------------------------
-    def _notify_customer(self, template_xmlid):
+    def _notify_customer(self, template_xmlid, attachments=None):
         """Tell the customers of these cases about a step: the template is rendered once for all
         the cases (in each customer's language) and posted as a message to the customer. A
         template's reports (the return authorization) are printed by the mail queue when it sends
-        the mail, where PDFs can be printed (wkhtmltopdf): not within the user's click."""
+        the mail, where PDFs can be printed (wkhtmltopdf): not within the user's click. ``attachments``:
+        {case id: attachment ids} joined to each case's message (return labels)."""
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template or not self:
             return
@@ -740,6 +741,7 @@ class CustomerReturn(models.Model):
                 subject=values['subject'],
                 email_from=values.get('email_from') or None,
                 partner_ids=case.partner_id.ids,
+                attachment_ids=(attachments or {}).get(case.id, []),
                 message_type='comment',
                 subtype_id=subtype_id,
             )
