@@ -76,6 +76,8 @@ complaints ask the customer for a satisfaction rating.
         'views/portal_templates.xml',
         'views/customer_return_store_credit_views.xml',
         'views/customer_return_label_views.xml',
+        'views/customer_return_repair_views.xml',
+        'views/customer_return_repair_portal_templates.xml',
         'views/customer_followup_menus.xml',
         'data/customer_complaint_compensation_data.xml',
         'wizard/customer_complaint_compensation_views.xml',

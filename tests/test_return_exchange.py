@@ -112,6 +112,31 @@ class TestReturnExchange(return_common.ReturnCommon):
             case.with_user(self.user_agent_1).action_invoice_exchange()
 
 
+    def test_exchange_of_a_dozen_is_a_dozen_of_the_new_product(self):
+        dozen = self.env.ref('uom.product_uom_dozen')
+        self._put_in_stock(self.product_chair, 12)
+        self._put_in_stock(self.chair_xl, 12)
+        order = self.env['sale.order'].create({'partner_id': self.customer.id, 'order_line': [Command.create({
+            'product_id': self.product_chair.id, 'product_uom_id': dozen.id, 'product_uom_qty': 1,
+            'price_unit': 1800.0})]})
+        order.action_confirm()
+        self._validate_delivery(order)
+        order._create_invoices().action_post()
+        case = self._create_return({order.order_line: 1}, order=order)
+        self.assertEqual(case.line_ids.product_uom_id, dozen)
+        case.line_ids.write({'disposition': 'exchange', 'exchange_product_id': self.chair_xl.id})
+        self._receive(self._submit_and_approve(case))
+        case.with_user(self.user_warehouse).action_send_replacement()
+        new_line = case.line_ids.exchange_sale_line_id
+        self.assertEqual((new_line.product_uom_id, new_line.product_uom_qty, new_line.price_unit),
+                         (dozen, 1.0, 180.0 * 12))
+        move = case.delivery_ids.move_ids
+        self.assertEqual((move.product_id, move.product_qty), (self.chair_xl, 12.0))
+        self._receive(case.delivery_ids)
+        self.assertEqual(case.line_ids.qty_replaced, 1.0)
+        case.with_user(self.user_finance).action_invoice_exchange()
+        self.assertEqual(case.credit_note_ids.amount_untaxed, 360.0)
+
 @tagged('post_install', '-at_install')
 class TestPortalExchange(portal_common.PortalCommon):
     """On the portal the customer exchanges for another variant of the same product."""

@@ -266,6 +266,12 @@ class TestReturnProcessing(return_common.ReturnCommon):
         self.assertEqual(len(receipt), 1)
         self._receive(receipt)
         self.assertEqual(case.state, 'received')
+        # The chairs go back once their repair order is done (test_return_repair.py).
+        self.assertEqual((line_chair.qty_to_send_back, line_desk.qty_to_send_back), (0.0, 1.0))
+        repair = case.repair_order_ids.with_user(self.user_warehouse)
+        repair.action_validate()
+        repair.action_repair_start()
+        repair.action_repair_end()
         self.assertEqual((line_chair.qty_to_send_back, line_desk.qty_to_send_back), (2.0, 1.0))
         # Goods in for repair or on their way back stay paid for: not refunded, the order proposes no credit.
         self.assertEqual(set(receipt.move_ids.mapped('to_refund')), {False})

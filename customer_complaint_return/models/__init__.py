@@ -38,6 +38,7 @@ from . import customer_return_customer_rate
 from . import customer_return_exchange
 from . import customer_return_store_credit
 from . import customer_return_label
+from . import customer_return_repair
 # SQL views over the tables above: created after them.
 from . import customer_complaint_report
 from . import customer_complaint_dashboard

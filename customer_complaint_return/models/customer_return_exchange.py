@@ -91,7 +91,8 @@ class CustomerReturnLine(models.Model):
                 raise UserError(self.env._(
                     "Order %(order)s is locked: unlock it to add the goods given in exchange.", order=order.name))
             if exchange:
-                exchange.product_uom_qty += quantity
+                exchange.product_uom_qty += line.product_uom_id._compute_quantity(
+                    quantity, exchange.product_uom_id, round=False)
                 continue
             # Checked by the caller: approvers and the warehouse ship; the order is sales'.
             order.order_line = [Command.create(line._prepare_exchange_sale_line_vals(quantity))]
@@ -109,10 +110,19 @@ class CustomerReturnLine(models.Model):
         return {
             'order_id': self.sale_line_id.order_id.id,
             'product_id': self.exchange_product_id.id,
-            # as many of the new goods as came back (in the new product's own unit)
+            # as many of the new goods as came back, in the returned line's unit (a dozen for a dozen)
+            # when the new product's unit converts to it, else as many of the new product's own units
+            'product_uom_id': self._get_exchange_uom().id,
             'product_uom_qty': quantity,
             'sequence': self.sale_line_id.sequence,
         }
+
+    def _get_exchange_uom(self):
+        self.ensure_one()
+        product_uom = self.exchange_product_id.uom_id
+        if self.product_uom_id._has_common_reference(product_uom):
+            return self.product_uom_id
+        return product_uom
 
 
 class CustomerReturn(models.Model):
