@@ -550,6 +550,11 @@ def parse_command_line(argv):
                         help="run the steps of a case in one transaction with warm caches, as the issue measured, "
                              "instead of each step as a fresh request")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--scale", type=int, metavar="N",
+                        help="scale mode instead (tests/bench_scale.py): the dashboard, lists and a complaint's "
+                             "creation at N complaints filled by SQL, e.g. 100000 or 1000000")
+    parser.add_argument("--rounds", type=int, default=5, help="scale mode: measured runs per request (default 5)")
+    parser.add_argument("--explain", action="store_true", help="scale mode: the plans of the slow queries too")
     options = parser.parse_args(argv)
     if options.cases < 1 or options.warmup < 0:
         parser.error("--cases must be at least 1 and --warmup at least 0")
@@ -613,4 +618,8 @@ def run_bench(options):
 
 
 if __name__ == "__main__":
-    sys.exit(run_bench(parse_command_line(sys.argv[1:])))
+    OPTIONS = parse_command_line(sys.argv[1:])
+    if OPTIONS.scale:
+        import bench_scale  # the scale mode is in its own module
+        sys.exit(bench_scale.run_scale(OPTIONS.scale, OPTIONS.rounds, OPTIONS.explain))
+    sys.exit(run_bench(OPTIONS))

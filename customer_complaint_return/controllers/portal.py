@@ -542,11 +542,10 @@ class CustomerCasePortal(CustomerPortal):
 
     def _check_exchanges(self, preview, wanted, reason, errors):
         """An exchange on the portal is for another variant of the same product: the one chosen."""
-        if reason.default_disposition != 'exchange':
-            return
         variants = self._exchange_variants(preview)
         for sale_line, values in wanted.items():
-            if values['quantity'] <= 0:
+            # the resolution the customer chose (portal_resolution.py), else the reason's
+            if values['quantity'] <= 0 or (values.get('disposition') or reason.default_disposition) != 'exchange':
                 continue
             chosen = values.get('exchange_product_id')
             if not chosen:
@@ -652,11 +651,21 @@ class CustomerCasePortal(CustomerPortal):
                 'disposition': disposition,
                 'exchange_product_id': exchange if exchange in variants.get(line.sale_line_id.id, []) else False,
             })
+        choices = self._choose_preview_resolutions(preview, asked, variants)
         outcomes = preview._preview_rule_outcomes()
         return {
-            str(line.sale_line_id.id): {'summary': outcome['summary'], 'refused': bool(outcome['refused'])}
+            str(line.sale_line_id.id): {'summary': outcome['summary'], 'refused': bool(outcome['refused']),
+                                        **choices.get(line, {})}
             for line, outcome in outcomes.items()
         }
+
+    def _choose_preview_resolutions(self, preview, asked, variants):
+        """{preview line: what the reply tells of the resolutions the customer may choose}
+        (portal_resolution.py), after giving the lines the chosen ones."""
+        return {}
+
+    def _check_resolutions(self, preview, wanted, reason, errors):
+        """Check the resolutions the customer chose (portal_resolution.py)."""
 
     @staticmethod
     def _to_float(value):
@@ -681,6 +690,7 @@ class CustomerCasePortal(CustomerPortal):
         if not reason:
             errors.append(env._("Choose the reason of the return."))
         uploads = self._read_uploads('photos', errors)
+        self._check_resolutions(preview, wanted, reason, errors)
         self._check_exchanges(preview, wanted, reason, errors)
         if reason.photo_required and not uploads:
             errors.append(env._("Add a photo of the goods: the reason %(reason)s requires one.", reason=reason.name))
@@ -710,8 +720,9 @@ class CustomerCasePortal(CustomerPortal):
             'sale_line_id': sale_line.id,
             'quantity': values['quantity'],
             'condition': values['condition'],
-            'disposition': disposition,
-            'exchange_product_id': values.get('exchange_product_id') if disposition == 'exchange' else False,
+            'disposition': values.get('disposition') or disposition,
+            'exchange_product_id': values.get('exchange_product_id')
+            if (values.get('disposition') or disposition) == 'exchange' else False,
             'lot_ids': [Command.set(list(values['lot_ids']))],
         }) for sale_line, values in wanted.items() if values['quantity'] > 0]
         with request.env.cr.savepoint():

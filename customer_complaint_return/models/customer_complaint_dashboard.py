@@ -1,17 +1,17 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
-from odoo.fields import Domain
-from odoo.tools.misc import format_date
-
 from odoo.addons.customer_complaint_return.const import (
     COMPLAINT_OPEN_STATES,
     CORRECTIVE_ACTION_PENDING_STATES,
     GROUP_MANAGER,
 )
+from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+from odoo.tools.misc import format_amount, format_date
 
 # Rows of the Pareto tables and of the top products; the rest is summed up as "Others".
 TOP_ROWS = 8
@@ -20,6 +20,8 @@ TOP_PRODUCTS = 5
 ACTIONS_DUE_DAYS = 7
 # Months of the trend in the manager digest.
 DIGEST_TREND_MONTHS = 6
+# The longest period the dashboard shows.
+MAX_PERIOD_YEARS = 10
 
 
 class CustomerComplaintDashboard(models.TransientModel):
@@ -50,6 +52,12 @@ class CustomerComplaintDashboard(models.TransientModel):
     actions_overdue_count = fields.Integer(string="Actions Overdue", compute='_compute_figures')
     actions_due_count = fields.Integer(string="Actions Due Soon", compute='_compute_figures')
     figures_html = fields.Html(compute='_compute_figures', sanitize=False)
+    has_quality_costs = fields.Boolean(compute='_compute_has_quality_costs')
+
+    def _compute_display_name(self):
+        # the breadcrumb and the window title: the dashboard, not "customer.complaint.dashboard,7"
+        for dashboard in self:
+            dashboard.display_name = self.env._("Complaints Dashboard")
 
     @api.model
     def action_open(self):
@@ -88,10 +96,24 @@ class CustomerComplaintDashboard(models.TransientModel):
                 "You are not allowed to see the complaints figures of %(companies)s.",
                 companies=", ".join(foreign.mapped('name'))))
 
+    @api.constrains('date_from', 'date_to')
+    def _check_period(self):
+        """A period that ends before it starts, or spans more than ``MAX_PERIOD_YEARS`` (a month per
+        row of the trend), is refused, also in a form not saved yet."""
+        for dashboard in self:
+            if not dashboard.date_from or not dashboard.date_to:
+                continue
+            if dashboard.date_from > dashboard.date_to:
+                raise ValidationError(self.env._("The period must start before it ends."))
+            if dashboard.date_to > dashboard.date_from + relativedelta(years=MAX_PERIOD_YEARS):
+                raise ValidationError(self.env._(
+                    "The period cannot span more than %(years)s years.", years=MAX_PERIOD_YEARS))
+
     @api.depends('company_id', 'date_from', 'date_to')
     def _compute_figures(self):
         # also computed for a form not saved yet (the web client's onchange)
         self._check_allowed_company()
+        self._check_period()
         for dashboard in self:
             if not dashboard.company_id or not dashboard.date_from or not dashboard.date_to:
                 dashboard.update(dict.fromkeys(self._figure_fields(), 0) | {'figures_html': False})
@@ -124,44 +146,204 @@ class CustomerComplaintDashboard(models.TransientModel):
     def _get_figures(self, company, date_from, date_to, trend_from=None):
         """Everything the dashboard and the digest show for ``company`` from ``date_from`` to
         ``date_to`` (dates, both included), the trend by month from ``trend_from`` (default
-        ``date_from``). Complaints of other companies never count."""
+        ``date_from``). Complaints of other companies never count.
+
+        At a million complaints no figure may scan the complaints of the period: whole months come
+        from the monthly figures the database keeps (customer.complaint.figure), the days of a month
+        the period only partly covers from the complaints, in one grouping-sets query; the open
+        cases in one query of conditional counts (see the README, Dashboard at scale)."""
         start = datetime.combine(date_from, time.min)
         stop = datetime.combine(date_to + timedelta(days=1), time.min)
-        Complaint = self.env['customer.complaint'].with_context(active_test=True)
         company_domain = Domain('company_id', '=', company.id)
-        period = company_domain & Domain('date_received', '>=', start) & Domain('date_received', '<', stop)
-        states = dict(Complaint._fields['state']._description_selection(self.env))
-        by_state = dict(Complaint._read_group(period, ['state'], ['__count']))
-        open_domain = company_domain & Domain('state', 'in', COMPLAINT_OPEN_STATES)
+        trend_start = datetime.combine((trend_from or date_from).replace(day=1), time.min)
+        groups = self._complaint_groups(company, start, stop)
+        states = dict(self.env['customer.complaint']._fields['state']._description_selection(self.env))
+        open_now = self._open_figures(company_domain)
         return {
             'company': company,
             'date_from': date_from,
             'date_to': date_to,
             'period': self.env._("%(start)s - %(stop)s", start=format_date(self.env, date_from),
                                  stop=format_date(self.env, date_to)),
-            'received': sum(by_state.values()),
-            'by_state': [(key, label, by_state.get(key, 0)) for key, label in states.items()],
-            'open': Complaint.search_count(open_domain),
-            'sla': {status: Complaint.search_count(open_domain & Domain('sla_status', '=', status))
-                    for status in ('on_track', 'at_risk', 'breached')},
-            'escalated': Complaint.search_count(open_domain & Domain('escalation_level', '>', 0)),
-            'causes': self._pareto(period, 'root_cause_id', self.env._("Not analysed yet")),
-            'categories': self._pareto(period, 'category_id', self.env._("Not classified")),
-            'top_products': self._top_products_by_complaints(company, start, stop),
+            'received': sum(groups['state'].values()),
+            'by_state': [(key, label, groups['state'].get(key, 0)) for key, label in states.items()],
+            'open': open_now['open'],
+            'sla': {status: open_now[status] for status in ('on_track', 'at_risk', 'breached')},
+            'escalated': open_now['escalated'],
+            'causes': self._pareto_rows(self._records('customer.complaint.cause', groups['root_cause_id']),
+                                        self.env._("Not analysed yet")),
+            'categories': self._pareto_rows(self._records('customer.complaint.category', groups['category_id']),
+                                            self.env._("Not classified")),
+            'top_products': self._top_rows(self._records('product.product', groups['products']), TOP_PRODUCTS),
             'top_return_rates': self._top_products_by_return_rate(company, start, stop),
-            'response': self._handling_times(period, 'response'),
-            'resolution': self._handling_times(period, 'resolution'),
-            'trend': self._trend(company_domain, trend_from or date_from, date_to),
-            'recurring': self._recurring_causes(company, period),
+            'response': self._times(groups['times'], 'response'),
+            'resolution': self._times(groups['times'], 'resolution'),
+            'trend': self._trend(company, trend_from or date_from, date_to,
+                                 groups['months'] if trend_start == start else None),
+            'recurring': self._recurring_rows(company, groups['pairs']),
             **self._corrective_action_figures(company, start, stop),
             'returns': self._return_figures(company, date_from, date_to),
+            'cost_by_cause': self._cost_by_cause(company, date_from, date_to),
         }
 
     @api.model
-    def _pareto(self, domain, field_name, empty_label):
-        """Rows (label, count, percent, cumulative percent) sorted by count, the largest first."""
-        groups = sorted(self.env['customer.complaint']._read_group(domain, [field_name], ['__count']),
-                        key=lambda group: (-group[1], group[0].display_name or ''))
+    def _conditional_counts(self, model, domain, conditions):
+        """{key: how many records of ``domain`` also match ``conditions[key]``}, in one query
+        (``COUNT(*) FILTER (WHERE ...)``); access rules apply to ``domain`` as in a search."""
+        query = model._search(domain)
+        if query.is_empty():
+            return dict.fromkeys(conditions, 0)
+        terms = [
+            SQL("COUNT(*) FILTER (WHERE %s)", Domain(condition).optimize_full(model)._to_sql(model, model._table, query))
+            for condition in conditions.values()
+        ]
+        [row] = self.env.execute_query(query.select(*terms))
+        return dict(zip(conditions, row))
+
+    @api.model
+    def _recurrence_basis(self, company):
+        return 'root_cause_id' if company.complaint_recurrence_basis == 'cause' else 'category_id'
+
+    @api.model
+    def _split_period(self, company, start, stop):
+        """(first month, last month, [(start, stop)]): the whole months of ``start`` to ``stop`` the
+        monthly figures give (None when there is none), and the ranges left to count from the
+        complaints. The month of ``stop`` counts whole when no complaint of it comes later (today's
+        month, typically)."""
+        if self.env.context.get('complaint_figures_from_rows'):
+            return None, None, [(start, stop)]
+        first = start.replace(day=1)
+        ranges = []
+        if start != first:
+            first += relativedelta(months=1)
+            ranges.append((start, min(first, stop)))
+        last = stop.replace(day=1)
+        if stop != last and last >= first:
+            if self._has_complaints(company, 'date_received', stop, last + relativedelta(months=1)):
+                ranges.append((last, stop))
+            else:
+                last += relativedelta(months=1)
+        if first >= last:
+            return None, None, ranges
+        return first.date(), (last - relativedelta(months=1)).date(), ranges
+
+    @api.model
+    def _has_complaints(self, company, field_name, start, stop):
+        return bool(self.env['customer.complaint'].sudo().with_context(active_test=False).search(
+            [('company_id', '=', company.id), (field_name, '>=', start), (field_name, '<', stop)], limit=1))
+
+    @api.model
+    def _complaint_groups(self, company, start, stop):
+        """The complaints received from ``start`` to ``stop``, counted by status, cause, category,
+        month (UTC), product and (product, recurrence key), and their handling-time sums: ids and
+        counts, the monthly figures' whole months plus the rows of the partly covered days."""
+        basis = self._recurrence_basis(company)
+        first, last, ranges = self._split_period(company, start, stop)
+        groups = {'state': {}, 'root_cause_id': {}, 'category_id': {}, 'months': {}, 'times': {},
+                  'products': {}, 'pairs': {}}
+        parts = []
+        if first:
+            parts.append(self.env['customer.complaint.figure']._read_months(company, first, last, basis=basis))
+        if ranges:
+            domain = Domain('company_id', '=', company.id) & Domain.OR(
+                Domain('date_received', '>=', range_start) & Domain('date_received', '<', range_stop)
+                for range_start, range_stop in ranges)
+            parts.append(self._row_groups(domain))
+            parts.append(self._row_product_groups(domain, basis))
+        for part in parts:
+            for key, values in part.items():
+                for value, count in values.items():
+                    groups[key][value] = groups[key].get(value, 0) + (count or 0)
+        return groups
+
+    @api.model
+    def _row_groups(self, domain):
+        """As ``customer.complaint.figure._read_months``, from the complaints of ``domain`` (one
+        grouping-sets query over the service-levels report)."""
+        times = [f'{kind}_{spec}' for kind in ('response', 'resolution') for spec in (
+            'hours:count', 'hours:sum', 'allowed_hours:count', 'allowed_hours:sum', 'on_time:count', 'on_time:sum')]
+        results = self.env['customer.complaint.report'].with_context(tz='UTC')._read_grouping_sets(
+            domain, [[], ['state'], ['root_cause_id'], ['category_id'], ['date_received:month']], ['__count', *times])
+        groups = {
+            'state': {key: count for key, count, *_times in results[1]},
+            'root_cause_id': {key.id or None: count for key, count, *_times in results[2]},
+            'category_id': {key.id or None: count for key, count, *_times in results[3]},
+            'months': self._per_month((month, count) for month, count, *_times in results[4]),
+            'times': {},
+        }
+        if results[0]:
+            values = results[0][0][1:]
+            for index, kind in enumerate(('response', 'resolution')):
+                count, hours, allowed_count, allowed, judged, on_time = values[6 * index:6 * index + 6]
+                groups['times'].update({
+                    f'{kind}_count': count, f'{kind}_hours': hours or 0.0, f'{kind}_allowed_count': allowed_count,
+                    f'{kind}_allowed_hours': allowed or 0.0, f'{kind}_judged': judged,
+                    f'{kind}_met': round((on_time or 0.0) / 100.0),
+                })
+        return groups
+
+    @api.model
+    def _row_product_groups(self, domain, basis):
+        """Complaints of ``domain`` by product and by (product, ``basis``), as ids (one query)."""
+        results = self.env['customer.complaint'].with_context(active_test=True)._read_grouping_sets(
+            domain, [['product_ids'], ['product_ids', basis]], ['__count'])
+        return {
+            'products': {product.id: count for product, count in results[0] if product},
+            'pairs': {(product.id, key.id or None): count for product, key, count in results[1] if product},
+        }
+
+    @api.model
+    def _records(self, model, counts):
+        """[(record, count)] of {id: count}, the empty record for the None id; the records share
+        their prefetch (names read in one query)."""
+        records = self.env[model].browse([key for key, count in counts.items() if key and count])
+        by_id = {record.id: record for record in records}
+        return [(by_id[key] if key else self.env[model], count) for key, count in counts.items() if count]
+
+    @api.model
+    def _times(self, sums, kind):
+        """Handling times of ``kind`` from their sums: see ``_handling_times``."""
+        count, judged = sums.get(f'{kind}_count') or 0, sums.get(f'{kind}_judged') or 0
+        allowed_count = sums.get(f'{kind}_allowed_count') or 0
+        return {
+            'count': count,
+            'hours': (sums.get(f'{kind}_hours') or 0.0) / count if count else 0.0,
+            'allowed': (sums.get(f'{kind}_allowed_hours') or 0.0) / allowed_count if allowed_count else 0.0,
+            'judged': judged,
+            'on_time': 100.0 * (sums.get(f'{kind}_met') or 0) / judged if judged else 0.0,
+        }
+
+    @api.model
+    def _recurring_rows(self, company, pairs):
+        """Products whose complaints share a cause (or category) often enough to recur."""
+        threshold = company.complaint_recurrence_count or 0
+        if threshold <= 0:
+            return []
+        model = 'customer.complaint.cause' if self._recurrence_basis(company) == 'root_cause_id' \
+            else 'customer.complaint.category'
+        pairs = {pair: count for pair, count in pairs.items() if pair[1] and count >= threshold}
+        products = {product.id: product for product in self.env['product.product'].browse({p for p, _k in pairs})}
+        keys = {key.id: key for key in self.env[model].browse({k for _p, k in pairs})}
+        rows = [(products[product_id], keys[key_id], count) for (product_id, key_id), count in pairs.items()]
+        rows.sort(key=lambda row: (-row[2], row[0].display_name, row[1].display_name))
+        return [{'product': product, 'cause': key, 'count': count} for product, key, count in rows]
+
+    @api.model
+    def _open_figures(self, company_domain):
+        """The open complaints now: how many, by service level, and escalated, in one query."""
+        Complaint = self.env['customer.complaint'].with_context(active_test=True)
+        return self._conditional_counts(
+            Complaint, company_domain & Domain('state', 'in', COMPLAINT_OPEN_STATES), {
+                'open': Domain.TRUE,
+                **{status: Domain('sla_status', '=', status) for status in ('on_track', 'at_risk', 'breached')},
+                'escalated': Domain('escalation_level', '>', 0),
+            })
+
+    @api.model
+    def _pareto_rows(self, groups, empty_label):
+        """Rows (label, count, percent, cumulative percent) of ``groups`` [(record, count)] sorted by
+        count, the largest first; beyond ``TOP_ROWS`` the rest is summed up as "Others"."""
+        groups = sorted(groups, key=lambda group: (-group[1], group[0].display_name or ''))
         total = sum(count for _key, count in groups)
         rows, cumulative = [], 0
         for index, (key, count) in enumerate(groups):
@@ -178,21 +360,43 @@ class CustomerComplaintDashboard(models.TransientModel):
         return rows
 
     @api.model
-    def _top_products_by_complaints(self, company, start, stop):
-        groups = self.env['customer.complaint.product.report']._read_group(
-            [('company_id', '=', company.id), ('date_received', '>=', start), ('date_received', '<', stop)],
-            ['product_id'], ['__count'])
+    def _pareto(self, domain, field_name, empty_label):
+        """Pareto rows of the complaints of ``domain`` by ``field_name`` (see ``_pareto_rows``)."""
+        return self._pareto_rows(
+            self.env['customer.complaint']._read_group(domain, [field_name], ['__count']), empty_label)
+
+    @api.model
+    def _top_rows(self, groups, limit):
+        """The ``limit`` products of ``groups`` [(product, count)] with the most complaints, ties by
+        name: only the products that can make the cut have their names read."""
+        groups = sorted(groups, key=lambda group: -group[1])
+        if len(groups) > limit:
+            groups = [group for group in groups if group[1] >= groups[limit - 1][1]]
         groups.sort(key=lambda group: (-group[1], group[0].display_name))
-        return [{'product': product, 'count': count} for product, count in groups[:TOP_PRODUCTS]]
+        return [{'product': product, 'count': count} for product, count in groups[:limit]]
+
+    @api.model
+    def _top_products_by_complaints(self, company, start, stop):
+        groups = self._complaint_groups(company, start, stop)
+        return self._top_rows(self._records('product.product', groups['products']), TOP_PRODUCTS)
 
     @api.model
     def _top_products_by_return_rate(self, company, start, stop):
         """Products the company delivered to customers in the period that came back, by return rate,
-        counted as the product's own return figures count them."""
+        counted as the product's own return figures count them (one query: moves by product and
+        direction)."""
         moves = self.env['stock.move'].sudo()
         base = Domain('company_id', '=', company.id) & self.env['product.product']._customer_move_domain(start, stop)
-        delivered = dict(moves._read_group(base & moves._to_customer_domain(), ['product_id'], ['product_qty:sum']))
-        returned = dict(moves._read_group(base & moves._from_customer_domain(), ['product_id'], ['product_qty:sum']))
+        to_customer, from_customer = moves._to_customer_domain(), moves._from_customer_domain()
+        groups = moves._read_group(
+            base & (to_customer | from_customer),
+            ['product_id', 'location_id.usage', 'location_dest_id.usage'], ['product_qty:sum'])
+        delivered, returned = defaultdict(float), defaultdict(float)
+        for product, source, destination, qty in groups:
+            if destination == 'customer' and source != 'customer':
+                delivered[product] += qty
+            elif source == 'customer' and destination != 'customer':
+                returned[product] += qty
         rows = [{'product': product, 'returned': qty, 'delivered': delivered.get(product, 0.0),
                  'rate': 100.0 * qty / delivered[product] if delivered.get(product) else 100.0}
                 for product, qty in returned.items() if qty > 0]
@@ -212,18 +416,18 @@ class CustomerComplaintDashboard(models.TransientModel):
                 'on_time': on_time or 0.0}
 
     @api.model
-    def _trend(self, company_domain, date_from, date_to):
-        """Complaints received and resolved per month, from the month of ``date_from`` to that of ``date_to``."""
+    def _trend(self, company, date_from, date_to, received=None):
+        """Complaints received and resolved per month (UTC), from the month of ``date_from`` to that
+        of ``date_to``; ``received``: {month: count} when already counted."""
         first = date_from.replace(day=1)
         start = datetime.combine(first, time.min)
         stop = datetime.combine(date_to + timedelta(days=1), time.min)
-        Complaint = self.env['customer.complaint']
-        received = self._per_month(Complaint._read_group(
-            company_domain & Domain('date_received', '>=', start) & Domain('date_received', '<', stop),
-            ['date_received:month'], ['__count']))
-        resolved = self._per_month(Complaint._read_group(
-            company_domain & Domain('date_resolved', '>=', start) & Domain('date_resolved', '<', stop),
-            ['date_resolved:month'], ['__count']))
+        Complaint = self.env['customer.complaint'].with_context(tz='UTC')
+        if received is None:
+            received = self._per_month(Complaint._read_group(
+                [('company_id', '=', company.id), ('date_received', '>=', start), ('date_received', '<', stop)],
+                ['date_received:month'], ['__count']))
+        resolved = self._resolved_by_month(company, start, stop)
         months = []
         month = first
         while month <= date_to:
@@ -236,47 +440,80 @@ class CustomerComplaintDashboard(models.TransientModel):
         return months
 
     @api.model
+    def _resolved_by_month(self, company, start, stop):
+        """{month: complaints resolved}, ``start`` being a first day of a month: the monthly figures,
+        and the complaints resolved in the last month when it is not whole."""
+        last = stop.replace(day=1)
+        resolved = {}
+        if stop != last and (self.env.context.get('complaint_figures_from_rows') or self._has_complaints(
+                company, 'date_resolved', stop, last + relativedelta(months=1))):
+            resolved = self._per_month(self.env['customer.complaint'].with_context(tz='UTC')._read_group(
+                [('company_id', '=', company.id), ('date_resolved', '>=', max(last, start)),
+                 ('date_resolved', '<', stop)], ['date_resolved:month'], ['__count']))
+        elif stop != last:
+            last += relativedelta(months=1)
+        if self.env.context.get('complaint_figures_from_rows'):
+            resolved.update(self._per_month(self.env['customer.complaint'].with_context(tz='UTC')._read_group(
+                [('company_id', '=', company.id), ('date_resolved', '>=', start), ('date_resolved', '<', last)],
+                ['date_resolved:month'], ['__count'])))
+        elif last > start:
+            resolved.update(self.env['customer.complaint.figure']._read_resolved(
+                company, start.date(), (last - relativedelta(months=1)).date()))
+        return resolved
+
+    @api.model
     def _per_month(self, groups):
         """{first day of the month (date): count} of a monthly read group."""
         return {(month.date() if isinstance(month, datetime) else month): count for month, count in groups if month}
 
     @api.model
     def _recurring_causes(self, company, period):
-        """Products whose complaints of the period share a cause (or category) often enough to recur."""
-        basis = 'root_cause_id' if company.complaint_recurrence_basis == 'cause' else 'category_id'
-        threshold = company.complaint_recurrence_count or 0
-        if threshold <= 0:
-            return []
-        domain = Domain(basis, '!=', False) & Domain('complaint_id', 'any', period)
-        groups = self.env['customer.complaint.product.report']._read_group(
-            domain, ['product_id', basis], ['__count'], having=[('__count', '>=', threshold)])
-        groups.sort(key=lambda group: (-group[2], group[0].display_name, group[1].display_name))
-        return [{'product': product, 'cause': key, 'count': count} for product, key, count in groups]
+        """Products whose complaints of ``period`` (a domain) share a cause (or category) often enough to recur."""
+        return self._recurring_rows(company, self._row_product_groups(
+            Domain(period), self._recurrence_basis(company))['pairs'])
 
     @api.model
     def _corrective_action_figures(self, company, start, stop):
+        """Pending actions overdue or due within ``ACTIONS_DUE_DAYS`` (one search, split by date),
+        and the actions created in the period."""
         Action = self.env['customer.corrective.action']
         today = fields.Date.context_today(self)
-        pending = Domain('company_id', '=', company.id) & Domain('state', 'in', CORRECTIVE_ACTION_PENDING_STATES)
+        pending = Action.search(
+            Domain('company_id', '=', company.id) & Domain('state', 'in', CORRECTIVE_ACTION_PENDING_STATES)
+            & Domain('date_deadline', '<=', today + timedelta(days=ACTIONS_DUE_DAYS)),
+            order='date_deadline, id')
         return {
-            'actions_overdue': Action.search(pending & Domain('date_deadline', '<', today), order='date_deadline, id'),
-            'actions_due': Action.search(
-                pending & Domain('date_deadline', '>=', today)
-                & Domain('date_deadline', '<=', today + timedelta(days=ACTIONS_DUE_DAYS)),
-                order='date_deadline, id'),
+            'actions_overdue': pending.filtered(lambda action: action.date_deadline < today),
+            'actions_due': pending.filtered(lambda action: action.date_deadline >= today),
             'actions_created': Action.search_count([
                 ('company_id', '=', company.id), ('create_date', '>=', start), ('create_date', '<', stop)]),
         }
 
     @api.model
     def _return_figures(self, company, date_from, date_to):
-        Return = self.env['customer.return']
-        period = [('company_id', '=', company.id), ('date_request', '>=', date_from), ('date_request', '<=', date_to)]
-        return {
-            'requested': Return.search_count(period),
-            'escalated': Return.search_count([('company_id', '=', company.id), ('is_escalated', '=', True),
-                                              ('state', 'in', ('to_approve', 'approved', 'received'))]),
-        }
+        """Returns requested in the period, and those escalated still open, in one query."""
+        period = Domain('date_request', '>=', date_from) & Domain('date_request', '<=', date_to)
+        escalated = Domain('is_escalated', '=', True) & Domain('state', 'in', ('to_approve', 'approved', 'received'))
+        return self._conditional_counts(
+            self.env['customer.return'], Domain('company_id', '=', company.id) & (period | escalated),
+            {'requested': period, 'escalated': escalated})
+
+    @api.model
+    def _cost_by_cause(self, company, date_from, date_to):
+        """Cost of poor quality of the period by root cause, the largest first, from the quality cost
+        ledger (``customer.quality.cost``, in the company's currency) when it is there."""
+        if 'customer.quality.cost' not in self.env:
+            return []
+        Cost = self.env['customer.quality.cost']
+        groups = Cost._read_group(
+            [('company_id', '=', company.id), ('date', '>=', date_from), ('date', '<=', date_to)],
+            ['cause_id'], ['amount:sum'])
+        groups.sort(key=lambda group: (-(group[1] or 0.0), group[0].display_name or ''))
+        return [{
+            'label': cause.display_name if cause else self.env._("Not analysed yet"),
+            'amount': amount or 0.0,
+            'amount_text': format_amount(self.env, amount or 0.0, company.currency_id),
+        } for cause, amount in groups[:TOP_ROWS]]
 
     # ------------------------------------------------------------------
     # Drill-down from the dashboard
@@ -334,16 +571,47 @@ class CustomerComplaintDashboard(models.TransientModel):
         return action
 
     def action_view_products(self):
-        return self._complaint_action(
-            self._period_domain(), self.env._("Complaints by Product"),
-            'customer_complaint_return.action_customer_complaint_product_report')
+        """Complaints by product over the months of the period, from the monthly figures (at once at
+        a million complaints; the report per complaint is in the Reporting menu)."""
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id(
+            'customer_complaint_return.action_customer_complaint_product_figure')
+        action.update(
+            name=self.env._("Complaints by Product"),
+            domain=[('company_id', '=', self.company_id.id), ('kind', '=', 'category'),
+                    ('month', '>=', self.date_from.replace(day=1)), ('month', '<=', self.date_to)],
+            context={'create': False})
+        return action
 
     def action_view_trend(self):
-        action = self._complaint_action(
-            self._period_domain(), self.env._("Complaint Trend"),
-            'customer_complaint_return.action_customer_complaint_report')
-        action['context'] = {'graph_groupbys': ['date_received:month'], 'graph_mode': 'line', 'create': False}
+        """Complaints received per month over the months of the period, from the monthly figures."""
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id(
+            'customer_complaint_return.action_customer_complaint_month_figure')
+        action.update(
+            name=self.env._("Complaint Trend"),
+            domain=[('company_id', '=', self.company_id.id), ('month', '>=', self.date_from.replace(day=1)),
+                    ('month', '<=', self.date_to)],
+            context={'graph_groupbys': ['month:month'], 'graph_mode': 'line', 'create': False})
         return action
+
+    def _compute_has_quality_costs(self):
+        self.has_quality_costs = 'customer.quality.cost' in self.env
+
+    def action_view_cost_by_cause(self):
+        """The cost of poor quality of the period in a graph by root cause (quality cost ledger)."""
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("Cost by Root Cause"),
+            'res_model': 'customer.quality.cost',
+            'view_mode': 'graph,pivot,list',
+            'views': [(False, 'graph'), (False, 'pivot'), (False, 'list')],
+            'domain': [('company_id', '=', self.company_id.id), ('date', '>=', self.date_from),
+                       ('date', '<=', self.date_to)],
+            'context': {'graph_groupbys': ['cause_id'], 'graph_order': 'desc', 'graph_measure': 'amount',
+                        'pivot_row_groupby': ['cause_id'], 'pivot_measures': ['amount'], 'create': False},
+        }
 
     def action_view_return_rates(self):
         self.ensure_one()

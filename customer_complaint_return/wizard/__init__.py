@@ -6,3 +6,5 @@ from . import customer_lot_recall
 from . import account_move_reversal
 from . import customer_return_rule_test
 from . import customer_complaint_compensation
+from . import customer_complaint_merge
+from . import customer_return_rule_test_resolution
