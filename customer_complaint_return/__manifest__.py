@@ -112,6 +112,7 @@ complaints ask the customer for a satisfaction rating.
         'demo/customer_return_demo.xml',
         'demo/customer_portal_demo.xml',
         'demo/customer_followup_demo.xml',
+        'demo/customer_learning_demo.xml',
     ],
     'assets': {
         'web.assets_frontend': [

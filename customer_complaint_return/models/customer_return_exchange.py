@@ -129,6 +129,13 @@ class CustomerReturn(models.Model):
     _inherit = 'customer.return'
 
     can_invoice_exchange = fields.Boolean(compute='_compute_can_invoice_exchange', compute_sudo=True)
+    # The lines' "Exchange For" column is shown only on cases that exchange something.
+    has_exchange_lines = fields.Boolean(compute='_compute_has_exchange_lines')
+
+    @api.depends('line_ids.disposition')
+    def _compute_has_exchange_lines(self):
+        for case in self:
+            case.has_exchange_lines = any(line.disposition == 'exchange' for line in case.line_ids)
 
     @api.depends('state', 'line_ids.disposition', 'line_ids.sale_line_id.qty_to_invoice',
                  'line_ids.exchange_sale_line_id.qty_to_invoice')
