@@ -52,8 +52,7 @@ from . import customer_complaint_dashboard_compensation
 from . import loyalty_card_complaint
 # One timeline of each case and its documents (reads the models above).
 from . import customer_case_timeline
-from . import customer_complaint_timeline
-from . import customer_return_timeline
+from . import customer_case_mixin_timeline
 # Related and duplicate cases at intake, and their merge.
 from . import customer_complaint_related
 # The customer chooses the resolution of each returned line among those the return rule allows.

@@ -1,8 +1,8 @@
 from odoo import fields, models
 
 
-class CustomerReturn(models.Model):
-    _inherit = 'customer.return'
+class CustomerCaseMixin(models.AbstractModel):
+    _inherit = 'customer.case.mixin'
 
     # Read from the case's documents on each display (see customer.case.timeline): never stored.
     # Employees only: the portal gets the customer's events from its own page, never these.
