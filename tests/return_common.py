@@ -73,6 +73,16 @@ class ReturnCommon(common.ComplaintCommon):
         pickings.with_user(self.user_warehouse).with_context(**context).button_validate()
         self.assertEqual(set(pickings.mapped('state')), {'done'})
 
+    def _deliver(self, pickings):
+        """Validate outgoing ``pickings`` in full as the warehouse."""
+        pickings = pickings.with_user(self.user_warehouse)
+        pickings.action_assign()
+        for move in pickings.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        pickings.button_validate()
+        self.assertEqual(set(pickings.mapped('state')), {'done'})
+
     def _credit(self, case, post=True):
         action = case.with_user(self.user_finance).action_create_credit_note()
         notes = case.credit_note_ids

@@ -44,15 +44,6 @@ class TestQualityCost(RepairFixtures, return_common.ReturnCommon):
         self._receive(self._submit_and_approve(case))
         return case
 
-    def _deliver(self, pickings):
-        pickings = pickings.with_user(self.user_warehouse)
-        pickings.action_assign()
-        for move in pickings.move_ids:
-            move.quantity = move.product_uom_qty
-            move.picked = True
-        pickings.button_validate()
-        self.assertEqual(set(pickings.mapped('state')), {'done'})
-
     def _costs(self, case=None, **domain):
         domain = [(name, '=', value) for name, value in domain.items()]
         if case:

@@ -12,16 +12,6 @@ class TestReturnProcessing(return_common.ReturnCommon):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-    def _deliver(self, pickings):
-        """Validate outgoing ``pickings`` in full as the warehouse."""
-        pickings = pickings.with_user(self.user_warehouse)
-        pickings.action_assign()
-        for move in pickings.move_ids:
-            move.quantity = move.product_uom_qty
-            move.picked = True
-        pickings.button_validate()
-        self.assertEqual(set(pickings.mapped('state')), {'done'})
-
     def _received_case(self, quantities, disposition, order=None):
         """A return of ``quantities`` with ``disposition`` on every line, approved and received."""
         case = self._create_return(quantities, order=order)

@@ -2,6 +2,8 @@
 free of charge under the product's warranty, on the repair's own quotation otherwise; the goods go
 back to the customer once repaired (or as they are when the repair is cancelled), and only then is
 the case done."""
+import json
+
 from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
@@ -50,16 +52,6 @@ class RepairFixtures:
         delivery.button_validate()
         order._create_invoices().action_post()
         return order, lots
-
-    def _deliver(self, pickings):
-        """Validate outgoing ``pickings`` in full as the warehouse."""
-        pickings = pickings.with_user(self.user_warehouse)
-        pickings.action_assign()
-        for move in pickings.move_ids:
-            move.quantity = move.product_uom_qty
-            move.picked = True
-        pickings.button_validate()
-        self.assertEqual(set(pickings.mapped('state')), {'done'})
 
     def _received_repair_case(self, quantities, order=None, lots=None, partial=None):
         """A return of ``quantities`` to repair, approved and received (``partial``: {product: qty})."""
@@ -431,3 +423,39 @@ class TestReturnRepairPortal(RepairFixtures, portal_common.PortalCommon):
         self._assert_note(case, repair.name, "cancelled; the goods go back to the customer as they are")
         self.assertEqual((case.line_ids.qty_in_repair, case.line_ids.qty_to_send_back), (0.0, 2.0))
         self.assertTrue(case.can_send_back)
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        response = self.url_open(f'/web/dataset/call_kw/{model}/{method}', data=json.dumps({
+            'jsonrpc': '2.0', 'method': 'call', 'id': 1,
+            'params': {'model': model, 'method': method, 'args': args, 'kwargs': kwargs or {}}}),
+            headers={'Content-Type': 'application/json'})
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_case_links_of_a_repair_are_the_process_s_over_rpc(self):
+        self.product_chair.customer_warranty_months = 12
+        case, _receipt = self._received_repair_case({self.sale_line_chair: 1})
+        repair = case.repair_order_ids
+        other = self._create_return({self.sale_line_chair: 1})
+        # The warehouse runs repairs but cannot move one to another case, nor make one for a case.
+        with self.assertRaises(AccessError):
+            repair.with_user(self.user_warehouse).customer_return_id = other
+        self.authenticate(self.user_warehouse.login, self.user_warehouse.login)
+        for method, args in (
+                ('write', [[repair.id], {'customer_return_id': other.id}]),
+                ('write', [[repair.id], {'customer_return_line_id': other.line_ids.id}]),
+                ('create', [{'product_id': self.product_chair.id, 'partner_id': self.customer.id,
+                             'customer_return_id': other.id}])):
+            with self.subTest(method=method, args=args):
+                reply = self._call_kw('repair.order', method, args)
+                self.assertEqual(reply['error']['data']['name'], 'odoo.exceptions.AccessError', reply)
+        # Nor can anyone unlink the repair from its case through the case or its line.
+        self.authenticate(self.user_manager.login, self.user_manager.login)
+        for model, record in (('customer.return', case), ('customer.return.line', case.line_ids)):
+            with self.subTest(model=model):
+                reply = self._call_kw(model, 'write', [[record.id], {'repair_order_ids': [(3, repair.id)]}])
+                self.assertEqual(reply['error']['data']['name'], 'odoo.exceptions.AccessError', reply)
+        self.env.invalidate_all()
+        self.assertEqual((repair.customer_return_id, repair.customer_return_line_id), (case, case.line_ids))
+        self.assertEqual(self.env['repair.order'].search_count([('customer_return_id', '=', other.id)]), 0)
+        self.assertEqual(case.repair_order_ids, repair)

@@ -10,13 +10,15 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 
 from odoo.addons.customer_complaint_return.const import GROUP_STOCK, RETURN_PROCESSING_STATES
 
 # Repair orders whose goods are free to go back to the customer: repaired, or not to be repaired.
 REPAIR_RELEASED_STATES = ('done', 'cancel')
+# The links of a repair order to its case: made by the case's process only.
+REPAIR_CASE_FIELDS = {'customer_return_id', 'customer_return_line_id'}
 
 
 class ProductTemplate(models.Model):
@@ -41,7 +43,13 @@ class RepairOrder(models.Model):
         'customer.return.line', string="Customer Return Line", index='btree_not_null', readonly=True, copy=False,
         ondelete='set null')
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_case_links({name for vals in vals_list for name in vals})
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_case_links(vals.keys())
         if 'state' not in vals:
             return super().write(vals)
         before = {repair: repair.state for repair in self}
@@ -49,6 +57,12 @@ class RepairOrder(models.Model):
         self.filtered(lambda repair: repair.customer_return_id and repair.state != before[repair]) \
             ._log_state_on_cases()
         return result
+
+    def _check_case_links(self, names):
+        # Which case a repair belongs to decides which goods stay and which go back: the case's
+        # process links them (as superuser), never a user by hand, in the form or over RPC.
+        if not self.env.su and names & REPAIR_CASE_FIELDS:
+            raise AccessError(self.env._("A repair order is linked to its return case by the case's process only."))
 
     def _log_state_on_cases(self):
         """One note per case on the new status of its repair orders (and what it means for the goods)."""
@@ -142,6 +156,10 @@ class CustomerReturnLine(models.Model):
         string="In Repair", digits='Product Unit', compute='_compute_next_quantities', compute_sudo=True,
         help="Accepted goods to repair whose repair is not done or cancelled yet: they go back to the "
              "customer after it.")
+
+    @api.model
+    def _get_process_fields(self):
+        return super()._get_process_fields() | {'repair_order_ids'}
 
     def _is_repaired_by_order(self):
         """Whether the accepted goods of this line go to repair orders: a line to repair of a
@@ -267,6 +285,10 @@ class CustomerReturn(models.Model):
         'repair.order', 'customer_return_id', string="Repair Orders", readonly=True, groups=GROUP_STOCK)
     # Counted as superuser: customer service sees how many repairs a case has without the Repairs app.
     repair_count = fields.Integer(compute='_compute_repair_count', compute_sudo=True)
+
+    @api.model
+    def _get_process_fields(self):
+        return super()._get_process_fields() | {'repair_order_ids'}
 
     @api.depends('repair_order_ids')
     def _compute_repair_count(self):
